@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from indicators import views as indicator_views
+
+admin.site.site_header = _("Quản trị CĐS Portal")
+admin.site.site_title = _("CĐS Portal")
+admin.site.index_title = _("Danh mục và dữ liệu")
+
+urlpatterns = [
+    path("", indicator_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("nhap-lieu/", include("imports.urls")),
+    path("api/v1/", include("cds_portal.api_urls")),
+    path("admin/", admin.site.urls),
+]

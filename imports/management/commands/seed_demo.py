@@ -1,0 +1,48 @@
+"""Demo users for each role, the catalogue and the two sample workbooks, so a new app is not empty."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from units.services import create_or_update_user
+
+DEMO_PASSWORD = "cds-demo-2023"
+DEMO_USERS = [
+    # username, role, units, what they are
+    ("canbo", "staff", [], "cán bộ Sở TT&TT (toàn quyền, phê duyệt)"),
+    ("dongxoai", "reporter", ["DONGXOAI"], "người báo cáo của Thành phố Đồng Xoài"),
+    ("sotttt", "reporter", ["STTTT"], "người báo cáo của Sở TT&TT"),
+    ("bcd", "viewer", [], "thành viên Ban Chỉ đạo (chỉ xem)"),
+]
+SAMPLES = [("bao-cao-2023-01.xlsx", "2023-01"), ("bao-cao-2023-08.xlsx", "2023-08")]
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu: danh mục, người dùng mẫu cho từng vai trò và số liệu của hai báo cáo mẫu."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-samples", action="store_true", help="Không nhập hai tệp Excel mẫu")
+
+    def handle(self, *args, **options):
+        call_command("load_catalogue", stdout=self.stdout)
+        for username, role, units, label in DEMO_USERS:
+            create_or_update_user(username, role=role, unit_codes=units, password=DEMO_PASSWORD)
+        if not options["no_samples"]:
+            self._import_samples()
+        self.stdout.write("")
+        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        for username, _role, _units, label in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {label}")
+
+    def _import_samples(self):
+        try:
+            from imports.services import import_file  # the Excel intake
+        except ImportError:
+            self.stdout.write("Chưa có bộ nhập Excel: bỏ qua hai báo cáo mẫu.")
+            return
+        folder = Path(settings.BASE_DIR) / "fixtures" / "samples"
+        for name, period in SAMPLES:
+            result = import_file(folder / name, period=period, user=None, commit=True, skip_invalid=True)
+            self.stdout.write(f"{name}: {result.summary()}")

@@ -1,0 +1,153 @@
+"""Plain data passed between the parse, validate, preview and commit steps of the importer.
+
+Nothing here touches the database, pandas or openpyxl: `parse()` of every layout in
+`imports/formats/` returns these objects, and the services in `imports/services.py` take them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+def column_letter(column: int) -> str:
+    """1 → 'A', 27 → 'AA'."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a value was printed. Rows and columns are 1-based, as Excel shows them."""
+
+    sheet: str
+    row: int
+    column: int
+    header: str = ""  # the column's header text as printed (merged header levels joined by " / ")
+
+    @property
+    def cell(self) -> str:
+        return f"{column_letter(self.column)}{self.row}"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass
+class RowError:
+    """One problem found in a workbook, with the place it was found.
+
+    `message` is the Vietnamese text without the location; `str()` adds it:
+    Sheet 'DVCTT', dòng 14, cột 'Tỷ lệ hồ sơ xử lý trực tuyến': "12,5a" không phải là số
+    """
+
+    sheet: str
+    row: int | None
+    column: int | None
+    value: str
+    message: str
+    severity: Severity = Severity.ERROR
+    header: str = ""
+    code: str = ""  # machine-readable kind, e.g. "not_a_number", "unknown_unit", "total_mismatch"
+    suggestion: str | None = None  # e.g. "2.730 (theo dòng Tổng)"; never applied automatically
+
+    @property
+    def cell(self) -> str:
+        if self.row is None or self.column is None:
+            return ""
+        return f"{column_letter(self.column)}{self.row}"
+
+    def location(self) -> str:
+        parts = [f"Sheet '{self.sheet}'"] if self.sheet else []
+        if self.row is not None:
+            parts.append(f"dòng {self.row}")
+        if self.column is not None:
+            parts.append(f"cột '{self.header or column_letter(self.column)}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.header or (column_letter(self.column) if self.column else ""),
+            "cell": self.cell,
+            "value": self.value,
+            "message": str(self),
+            "code": self.code,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass
+class ParsedValue:
+    """One number read from a workbook, not yet matched against the catalogue or the database.
+
+    `unit_label` is the unit name exactly as printed; `unit_code` is set instead when the layout
+    itself names the unit (a total row is the province, `BP`; the hotline sheet is the province).
+    """
+
+    indicator: str  # catalogue code, e.g. "DVC-SVC-RATE"
+    ref: CellRef
+    raw: str  # the cell as printed, e.g. "92,90%" or "0.929" for a numeric cell
+    value: Decimal | None  # None when the cell could not be read (then an error names the cell)
+    unit_label: str = ""
+    unit_code: str | None = None
+    is_total: bool = False  # a printed total row (`Tổng`): the province's printed value
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    tiers: dict[str, Decimal] | None = None  # tiered KH57 cell: {"province": 95, "district": 92, ...}
+    note: str = ""
+    flags: list[str] = field(default_factory=list)  # e.g. ["dot_decimal"], ["no_transaction"]
+
+
+@dataclass
+class PrintedDerived:
+    """A derived figure the sender printed (change, status, increment): kept to check the engine."""
+
+    indicator: str
+    kind: str  # "change" | "status" | "increment"
+    ref: CellRef
+    raw: str
+    unit_label: str = ""
+    unit_code: str | None = None
+    is_total: bool = False
+    direction: str | None = None  # "up" | "down" | "same" for changes; "met" | "not_met" for statuses
+    amount: Decimal | None = None
+
+
+@dataclass
+class DTIRow:
+    """One unit's row in a DTI ranking table."""
+
+    ref: CellRef
+    unit_label: str
+    level: str  # "agency" | "district"
+    scores: dict[str, Decimal]  # pillar code → points
+    total_printed: Decimal | None = None
+    group_printed: str = ""
+    rank_printed: int | None = None
+    note: str = ""
+
+
+@dataclass
+class SheetResult:
+    """What one layout module made of one sheet."""
+
+    sheet: str
+    layout: str  # the module's LAYOUT name, e.g. "dvctt"
+    values: list[ParsedValue] = field(default_factory=list)
+    derived: list[PrintedDerived] = field(default_factory=list)
+    dti_rows: list[DTIRow] = field(default_factory=list)
+    dti_year: int | None = None
+    problems: list[RowError] = field(default_factory=list)
+    period_hint: str | None = None  # "YYYY-MM" when the sheet's heading names the period unambiguously

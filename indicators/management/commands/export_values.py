@@ -1,0 +1,59 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators import exports
+from indicators.models import DataValue, Indicator
+from indicators.services import PERIOD_RE
+from units.models import Unit
+
+
+def period_arg(text: str) -> str:
+    if not PERIOD_RE.match(text or ""):
+        raise CommandError(f'Kỳ báo cáo "{text}" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08)')
+    return text
+
+
+class Command(BaseCommand):
+    help = "Xuất số liệu đã lưu (JSON, CSV hoặc XLSX)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", action="append", default=[], help="Kỳ YYYY-MM (lặp lại được)")
+        parser.add_argument("--from", dest="start", help="Từ kỳ YYYY-MM")
+        parser.add_argument("--to", dest="end", help="Đến kỳ YYYY-MM")
+        parser.add_argument("--indicator", action="append", default=[], help="Mã chỉ tiêu (lặp lại được)")
+        parser.add_argument("--unit", action="append", default=[], help="Mã đơn vị (lặp lại được)")
+        parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+        parser.add_argument("--output", help="Tệp kết quả (mặc định: stdout)")
+
+    def handle(self, *args, **o):
+        periods = [period_arg(p) for p in o["period"]]
+        start = period_arg(o["start"]) if o["start"] else None
+        end = period_arg(o["end"]) if o["end"] else None
+        if start and end and start > end:
+            raise CommandError(f"Kỳ bắt đầu {start} sau kỳ kết thúc {end}")
+        unknown = sorted(set(o["indicator"]) - set(Indicator.objects.filter(code__in=o["indicator"])
+                                                 .values_list("code", flat=True)))
+        if unknown:
+            raise CommandError(f"Không có chỉ tiêu mã: {', '.join(unknown)}")
+        unknown = sorted(set(o["unit"]) - set(Unit.objects.filter(code__in=o["unit"]).values_list("code", flat=True)))
+        if unknown:
+            raise CommandError(f"Không có đơn vị mã: {', '.join(unknown)}")
+        qs = DataValue.objects.between(start, end)
+        if periods:
+            qs = qs.for_period(*periods)
+        if o["indicator"]:
+            qs = qs.filter(indicator__code__in=o["indicator"])
+        if o["unit"]:
+            qs = qs.filter(unit__code__in=o["unit"])
+        rows = exports.export_rows(qs)
+        data = {"json": exports.to_json, "csv": exports.to_csv, "xlsx": exports.to_xlsx}[o["format"]](rows)
+        if o["output"]:
+            with open(o["output"], "wb") as fh:
+                fh.write(data)
+            self.stderr.write(f"Đã xuất {len(rows)} số liệu vào {o['output']}")
+        elif o["format"] == "xlsx":
+            sys.stdout.buffer.write(data)
+        else:
+            text = data.decode("utf-8-sig") if o["format"] == "csv" else data.decode()
+            self.stdout.write(text)

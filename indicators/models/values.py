@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Unit
+from units.roles import Role, role_of
+
+from ..choices import Source
+from .catalogue import PERIOD_REGEX
+
+
+class DataValueQuerySet(models.QuerySet):
+    def for_period(self, *periods):
+        return self.filter(period__in=periods)
+
+    def between(self, start=None, end=None):
+        qs = self
+        if start:
+            qs = qs.filter(period__gte=start)
+        if end:
+            qs = qs.filter(period__lte=end)
+        return qs
+
+    def in_level(self, *levels):
+        return self.filter(unit__level__in=levels)
+
+    def visible_to(self, user):
+        """Staff and viewers read every value; a reporter reads its own units' values and the
+        province-wide figures; anonymous users read nothing.
+
+        The approval workflow (submitted → approved) narrows what viewers and other units see
+        to approved values once it exists; every view, API and export starts from here.
+        """
+        role = role_of(user)
+        if role in (Role.STAFF, Role.VIEWER):
+            return self.all()
+        if role == Role.REPORTER:
+            return self.filter(Q(unit__members=user) | Q(unit__level="province")).distinct()
+        return self.none()
+
+    def writable_by(self, user):
+        return self.filter(unit__in=Unit.objects.writable_by(user))
+
+
+class DataValue(models.Model):
+    """One number: an indicator's value for a unit in a month.
+
+    Periods are months `YYYY-MM`, also for annual KH57 indicators (the June report gives their
+    status as of 2023-06). Percentages are stored on a 0–100 scale. `batch_id` is the import batch
+    that last wrote the value: a plain column, not a foreign key, so that `indicators` does not
+    depend on `imports` and bulk writes skip a third deferred FK check per row.
+    """
+
+    # No separate index: the unique constraint's index leads with indicator_id.
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, related_name="values", db_index=False
+    )
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="values")
+    period = models.CharField(_("kỳ"), max_length=7)
+    value = models.DecimalField(_("giá trị"), max_digits=24, decimal_places=6, null=True, blank=True)
+    numerator = models.DecimalField(_("tử số"), max_digits=24, decimal_places=6, null=True, blank=True)
+    denominator = models.DecimalField(_("mẫu số"), max_digits=24, decimal_places=6, null=True, blank=True)
+    tiers = models.JSONField(_("giá trị theo cấp"), null=True, blank=True)
+    raw = models.CharField(_("nguyên văn"), max_length=500, blank=True)
+    source = models.CharField(_("nguồn"), max_length=8, choices=Source.choices)
+    batch_id = models.BigIntegerField(_("lô nhập"), null=True, blank=True, db_index=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người cập nhật"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    flags = models.JSONField(_("cảnh báo chất lượng"), default=list, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = DataValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator_id", "unit_id", "period"]
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period"],
+                name="%(app_label)s_%(class)s_unique_indicator_unit_period",
+                violation_error_message=_("Đã có số liệu của chỉ tiêu này cho đơn vị và kỳ này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__regex=PERIOD_REGEX),
+                name="%(app_label)s_%(class)s_period_format",
+                violation_error_message=_("Kỳ báo cáo phải có dạng YYYY-MM."),
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "indicator"], name="indicators_value_period_ind")]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.unit_id}/{self.period}: {self.value}"
+
+    @property
+    def key(self) -> str:
+        """The natural key used in audit entries and URLs: INDICATOR/UNIT/YYYY-MM."""
+        return f"{self.indicator.code}/{self.unit.code}/{self.period}"

@@ -1,0 +1,193 @@
+"""Workflows that write indicator values. Views, the API, tasks and commands call these; they never
+see a request. Every write leaves an AuditEntry per changed value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from units.models import Unit
+
+from .models import AuditEntry, DataValue, Indicator
+
+PERIOD_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+VALUE_FIELDS = ("value", "numerator", "denominator", "tiers", "raw", "note")
+
+
+@dataclass
+class ValueInput:
+    """A value to write, by codes."""
+
+    indicator: str
+    unit: str
+    period: str
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    tiers: dict | None = None
+    raw: str = ""
+    note: str = ""
+
+
+@dataclass
+class RecordResult:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    keys: list[str] = field(default_factory=list)  # INDICATOR/UNIT/PERIOD of every created or changed value
+
+
+def _decimal(value, field_name: str, index: int) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"Mục {index + 1}, trường '{field_name}': \"{value}\" không phải là số") from None
+    if not d.is_finite():
+        raise ValidationError(f"Mục {index + 1}, trường '{field_name}': \"{value}\" không phải là số")
+    return d
+
+
+def decimal_text(d) -> str | None:
+    """Decimal('92.900000') → '92.9', without exponent notation; None stays None."""
+    if d is None:
+        return None
+    return format(Decimal(d).normalize(), "f")
+
+
+def snapshot(dv: DataValue) -> dict:
+    """What an audit entry keeps of a value (JSON-safe)."""
+    return {
+        "value": decimal_text(dv.value),
+        "numerator": decimal_text(dv.numerator),
+        "denominator": decimal_text(dv.denominator),
+        "tiers": dv.tiers,
+        "raw": dv.raw,
+        "note": dv.note,
+        "source": dv.source,
+        "batch_id": dv.batch_id,
+    }
+
+
+def _same(existing: DataValue, item: ValueInput) -> bool:
+    def eq(a, b):
+        if a is None or b is None:
+            return a is None and b is None
+        return Decimal(a) == Decimal(b)
+
+    return (
+        eq(existing.value, item.value)
+        and eq(existing.numerator, item.numerator)
+        and eq(existing.denominator, item.denominator)
+        and (existing.tiers or None) == (item.tiers or None)
+        and existing.note == item.note
+    )
+
+
+def record_values(
+    values: Iterable[ValueInput], *, user, source: str, batch_id: int | None = None, action_prefix="indicators.value"
+) -> RecordResult:
+    """Write values (create or update) in one transaction, with an audit entry per change.
+
+    Raises ValidationError (Vietnamese message) for an unknown code, a malformed period, a unit the
+    user may not write, or a non-numeric value; then nothing is written. Unchanged values are not
+    touched. The status engine is told which (indicator, unit) pairs changed, after commit.
+    """
+    items = list(values)
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in={v.indicator for v in items})}
+    units = {u.code: u for u in Unit.objects.filter(code__in={v.unit for v in items})}
+    writable = set(Unit.objects.writable_by(user).filter(code__in=units).values_list("code", flat=True))
+    errors = []
+    seen = set()
+    for index, item in enumerate(items):
+        if item.indicator not in indicators:
+            errors.append(f"Mục {index + 1}: không có chỉ tiêu mã '{item.indicator}'")
+        if item.unit not in units:
+            errors.append(f"Mục {index + 1}: không có đơn vị mã '{item.unit}'")
+        elif item.unit not in writable:
+            errors.append(f"Mục {index + 1}: bạn không có quyền nhập số liệu cho đơn vị '{units[item.unit].name}'")
+        if not isinstance(item.period, str) or not PERIOD_RE.match(item.period):
+            errors.append(f"Mục {index + 1}: kỳ báo cáo \"{item.period}\" không hợp lệ (định dạng YYYY-MM)")
+        key = (item.indicator, item.unit, item.period)
+        if key in seen:
+            errors.append(f"Mục {index + 1}: số liệu {item.indicator}/{item.unit}/{item.period} bị lặp")
+        seen.add(key)
+        try:
+            item.value = _decimal(item.value, "value", index)
+            item.numerator = _decimal(item.numerator, "numerator", index)
+            item.denominator = _decimal(item.denominator, "denominator", index)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    result = RecordResult()
+    with transaction.atomic():
+        existing = {
+            (dv.indicator_id, dv.unit_id, dv.period): dv
+            for dv in DataValue.objects.select_for_update().filter(
+                indicator__in=[indicators[v.indicator] for v in items],
+                unit__in=[units[v.unit] for v in items],
+                period__in={v.period for v in items},
+            )
+        }
+        to_create, to_update, audit = [], [], []
+        changed_pairs: dict[tuple[int, int], str] = {}
+        for item in items:
+            ind, unit = indicators[item.indicator], units[item.unit]
+            key = f"{ind.code}/{unit.code}/{item.period}"
+            dv = existing.get((ind.id, unit.id, item.period))
+            if dv is not None and _same(dv, item):
+                result.unchanged += 1
+                continue
+            before = snapshot(dv) if dv is not None else None
+            if dv is None:
+                dv = DataValue(indicator=ind, unit=unit, period=item.period)
+                to_create.append(dv)
+                result.created += 1
+            else:
+                to_update.append(dv)
+                result.changed += 1
+            dv.value, dv.numerator, dv.denominator = item.value, item.numerator, item.denominator
+            dv.tiers, dv.note = item.tiers, item.note
+            dv.raw = item.raw or ("" if item.value is None else str(item.value))
+            dv.source, dv.batch_id, dv.updated_by = source, batch_id, user if user and user.pk else None
+            audit.append(
+                AuditEntry(
+                    action=f"{action_prefix}.{'created' if before is None else 'updated'}",
+                    user=dv.updated_by,
+                    object_type="datavalue",
+                    object_key=key,
+                    before=before,
+                    after=snapshot(dv),
+                    source=source,
+                    batch_id=batch_id,
+                )
+            )
+            result.keys.append(key)
+            pair = (ind.id, unit.id)
+            changed_pairs[pair] = min(changed_pairs.get(pair, item.period), item.period)
+        DataValue.objects.bulk_create(to_create, batch_size=2000)
+        DataValue.objects.bulk_update(
+            to_update,
+            ["value", "numerator", "denominator", "tiers", "raw", "note", "source", "batch_id", "updated_by"],
+            batch_size=2000,
+        )
+        AuditEntry.objects.bulk_create(audit, batch_size=2000)
+        if changed_pairs:
+            values_changed(changed_pairs)
+    return result
+
+
+def values_changed(pairs: dict[tuple[int, int], str]) -> None:
+    """Tell the status engine which (indicator_id, unit_id) pairs changed, from which period on.
+
+    Every write path calls this inside its transaction; the recompute is enqueued on commit.
+    The status engine (indicators/engine.py) hooks in here.
+    """
