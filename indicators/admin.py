@@ -16,26 +16,53 @@ class LevelsWidget(widgets.Widget):
 
 
 class IndicatorResource(resources.ModelResource):
-    owner = fields.Field(attribute="owner", column_name="owner", widget=widgets.ForeignKeyWidget(Unit, "code"))
+    owner = fields.Field(
+        attribute="owner", column_name="owner", widget=widgets.ForeignKeyWidget(Unit, "code")
+    )
     reported_by = fields.Field(attribute="reported_by", column_name="reported_by", widget=LevelsWidget())
 
     class Meta:
         model = Indicator
         import_id_fields = ("code",)
-        fields = ("code", "name", "pillar", "group", "measure", "periodicity", "reported_by", "aggregation",
-                  "direction", "cumulative", "owner", "source", "order")
+        fields = (
+            "code",
+            "name",
+            "pillar",
+            "group",
+            "measure",
+            "periodicity",
+            "reported_by",
+            "aggregation",
+            "direction",
+            "cumulative",
+            "owner",
+            "source",
+            "order",
+        )
         skip_unchanged = True
 
 
 class TargetResource(resources.ModelResource):
-    indicator = fields.Field(attribute="indicator", column_name="indicator",
-                             widget=widgets.ForeignKeyWidget(Indicator, "code"))
+    indicator = fields.Field(
+        attribute="indicator", column_name="indicator", widget=widgets.ForeignKeyWidget(Indicator, "code")
+    )
     unit = fields.Field(attribute="unit", column_name="unit", widget=widgets.ForeignKeyWidget(Unit, "code"))
 
     class Meta:
         model = Target
-        fields = ("id", "indicator", "year", "level", "unit", "comparator", "value", "value_max", "effective_from",
-                  "deadline", "source_text")
+        fields = (
+            "id",
+            "indicator",
+            "year",
+            "level",
+            "unit",
+            "comparator",
+            "value",
+            "value_max",
+            "effective_from",
+            "deadline",
+            "source_text",
+        )
         skip_unchanged = True
 
 
@@ -57,8 +84,17 @@ class IndicatorAdmin(ImportExportModelAdmin):
 @admin.register(Target)
 class TargetAdmin(ImportExportModelAdmin):
     resource_classes = [TargetResource]
-    list_display = ("indicator", "year", "level", "unit", "comparator", "value", "value_max", "effective_from",
-                    "deadline")
+    list_display = (
+        "indicator",
+        "year",
+        "level",
+        "unit",
+        "comparator",
+        "value",
+        "value_max",
+        "effective_from",
+        "deadline",
+    )
     list_filter = ("year", "level", "comparator")
     search_fields = ("indicator__code", "indicator__name", "source_text")
     autocomplete_fields = ("indicator", "unit")

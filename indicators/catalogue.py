@@ -103,21 +103,44 @@ class _Reader:
 
 def _read(directory: Path):
     errors: list[str] = []
-    units_r = _Reader(directory / "units.csv", ("code", "name", "short_name", "level", "parent", "aliases"), errors)
+    units_r = _Reader(
+        directory / "units.csv", ("code", "name", "short_name", "level", "parent", "aliases"), errors
+    )
     ind_r = _Reader(
         directory / "indicators.csv",
-        ("code", "name", "pillar", "group", "measure", "periodicity", "reported_by", "aggregation", "direction",
-         "owner", "source"),
+        (
+            "code",
+            "name",
+            "pillar",
+            "group",
+            "measure",
+            "periodicity",
+            "reported_by",
+            "aggregation",
+            "direction",
+            "owner",
+            "source",
+        ),
         errors,
     )
     tgt_r = _Reader(
         directory / "targets.csv",
-        ("indicator", "year", "level", "comparator", "value", "value_max", "effective_from", "deadline",
-         "source_text"),
+        (
+            "indicator",
+            "year",
+            "level",
+            "comparator",
+            "value",
+            "value_max",
+            "effective_from",
+            "deadline",
+            "source_text",
+        ),
         errors,
     )
-    dti_r = _Reader(directory / "dti_pillars.csv", ("level", "order", "pillar_code", "pillar_name", "max_points"),
-                    errors)
+    dti_r = _Reader(
+        directory / "dti_pillars.csv", ("level", "order", "pillar_code", "pillar_name", "max_points"), errors
+    )
 
     units: dict[str, dict] = {}
     for order, (line, row) in enumerate(units_r.rows, start=1):
@@ -133,8 +156,13 @@ def _read(directory: Path):
         level = units_r.choice(line, row, "level", Level.values)
         aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
         units[code] = {
-            "_line": line, "name": row["name"], "short_name": row["short_name"], "level": level,
-            "parent": row["parent"], "aliases": aliases, "order": order,
+            "_line": line,
+            "name": row["name"],
+            "short_name": row["short_name"],
+            "level": level,
+            "parent": row["parent"],
+            "aliases": aliases,
+            "order": order,
         }
     for code, u in units.items():
         if u["parent"] and u["parent"] not in units:
@@ -154,7 +182,9 @@ def _read(directory: Path):
         levels = [lv for lv in row["reported_by"].split("|") if lv]
         for lv in levels:
             if lv not in Level.values:
-                ind_r.error(line, "reported_by", f'cấp "{lv}" không hợp lệ (cho phép: {", ".join(Level.values)})')
+                ind_r.error(
+                    line, "reported_by", f'cấp "{lv}" không hợp lệ (cho phép: {", ".join(Level.values)})'
+                )
         if not levels:
             ind_r.error(line, "reported_by", "thiếu cấp báo cáo")
         if row["owner"] and row["owner"] not in units:
@@ -200,7 +230,9 @@ def _read(directory: Path):
             try:
                 deadline = datetime.date.fromisoformat(row["deadline"])
             except ValueError:
-                tgt_r.error(line, "deadline", f'"{row["deadline"]}" không phải là ngày (định dạng YYYY-MM-DD)')
+                tgt_r.error(
+                    line, "deadline", f'"{row["deadline"]}" không phải là ngày (định dạng YYYY-MM-DD)'
+                )
         # "agency|district" means one target per level; a unit code instead of a level is a unit target.
         for who in [w for w in row["level"].split("|") if w] or [""]:
             if who in Level.values:
@@ -211,12 +243,20 @@ def _read(directory: Path):
                 tgt_r.error(line, "level", f'"{who}" không phải là cấp hay mã đơn vị hợp lệ')
                 continue
             if key in targets:
-                tgt_r.error(line, "level", f'chỉ tiêu trùng với dòng {targets[key]["_line"]}')
+                tgt_r.error(line, "level", f"chỉ tiêu trùng với dòng {targets[key]['_line']}")
                 continue
             targets[key] = {
-                "_line": line, "indicator": row["indicator"], "year": year, "level": level, "unit": unit,
-                "comparator": comparator, "value": value, "value_max": value_max,
-                "effective_from": row["effective_from"], "deadline": deadline, "source_text": row["source_text"],
+                "_line": line,
+                "indicator": row["indicator"],
+                "year": year,
+                "level": level,
+                "unit": unit,
+                "comparator": comparator,
+                "value": value,
+                "value_max": value_max,
+                "effective_from": row["effective_from"],
+                "deadline": deadline,
+                "source_text": row["source_text"],
             }
 
     pillars: dict[tuple, dict] = {}
@@ -234,7 +274,11 @@ def _read(directory: Path):
             dti_r.error(line, "order", f'"{row["order"]}" không phải là số nguyên')
             order = 0
         pillars[key] = {
-            "_line": line, "level": level, "code": row["pillar_code"], "name": row["pillar_name"], "order": order,
+            "_line": line,
+            "level": level,
+            "code": row["pillar_code"],
+            "name": row["pillar_name"],
+            "order": order,
             "max_points": dti_r.decimal(line, row, "max_points"),
         }
 
@@ -276,8 +320,13 @@ def load_catalogue(directory: Path | None = None) -> LoadResult:
         for code, u in units.items():
             # Parents usually come first in the file; a later one is set in the second pass.
             parent = by_code.get(u["parent"]) if u["parent"] else None
-            values = {"name": u["name"], "short_name": u["short_name"], "level": u["level"],
-                      "aliases": u["aliases"], "order": u["order"]}
+            values = {
+                "name": u["name"],
+                "short_name": u["short_name"],
+                "level": u["level"],
+                "aliases": u["aliases"],
+                "order": u["order"],
+            }
             if parent is not None or not u["parent"]:
                 values["parent"] = parent
             by_code[code] = _upsert(Unit, {"code": code}, values, unit_counts)
@@ -293,15 +342,20 @@ def load_catalogue(directory: Path | None = None) -> LoadResult:
             ind_by_code[code] = _upsert(Indicator, {"code": code}, values, result.counts["indicators"])
         for t in targets.values():
             lookup = {
-                "indicator": ind_by_code[t["indicator"]], "year": t["year"], "level": t["level"],
+                "indicator": ind_by_code[t["indicator"]],
+                "year": t["year"],
+                "level": t["level"],
                 "unit": by_code[t["unit"]] if t["unit"] else None,
             }
-            values = {k: t[k] for k in ("comparator", "value", "value_max", "effective_from", "deadline",
-                                        "source_text")}
+            values = {
+                k: t[k]
+                for k in ("comparator", "value", "value_max", "effective_from", "deadline", "source_text")
+            }
             _upsert(Target, lookup, values, result.counts["targets"])
         for p in pillars.values():
             _upsert(
-                DTIPillar, {"level": p["level"], "code": p["code"]},
+                DTIPillar,
+                {"level": p["level"], "code": p["code"]},
                 {"name": p["name"], "order": p["order"], "max_points": p["max_points"]},
                 result.counts["dti_pillars"],
             )

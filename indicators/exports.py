@@ -22,15 +22,33 @@ def _num(d):
 
 def export_rows(queryset=None) -> list[dict]:
     qs = DataValue.objects.all() if queryset is None else queryset
-    rows = qs.order_by("indicator__order", "indicator__code", "unit__order", "unit__code", "period").values_list(
-        "id", "indicator__code", "unit__code", "period", "value", "numerator", "denominator", "raw", "source", "note",
+    rows = qs.order_by(
+        "indicator__order", "indicator__code", "unit__order", "unit__code", "period"
+    ).values_list(
+        "id",
+        "indicator__code",
+        "unit__code",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "raw",
+        "source",
+        "note",
         "tiers",
     )
     out = []
     for _id, ind, unit, period, value, num, den, raw, source, note, tiers in rows:
         row = {
-            "indicator": ind, "unit": unit, "period": period, "value": _num(value), "numerator": _num(num),
-            "denominator": _num(den), "raw": raw, "source": source, "note": note,
+            "indicator": ind,
+            "unit": unit,
+            "period": period,
+            "value": _num(value),
+            "numerator": _num(num),
+            "denominator": _num(den),
+            "raw": raw,
+            "source": source,
+            "note": note,
         }
         if tiers:
             row["tiers"] = tiers
@@ -57,7 +75,9 @@ def to_csv(rows: list[dict]) -> bytes:
     writer = csv.DictWriter(buf, fieldnames=keys, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: (orjson.dumps(v).decode() if isinstance(v, dict | list) else v) for k, v in row.items()})
+        writer.writerow(
+            {k: (orjson.dumps(v).decode() if isinstance(v, dict | list) else v) for k, v in row.items()}
+        )
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -69,8 +89,12 @@ def to_xlsx(rows: list[dict]) -> bytes:
     keys = _columns(rows)
     ws.append(keys)
     for row in rows:
-        ws.append([orjson.dumps(row.get(k)).decode() if isinstance(row.get(k), dict | list) else row.get(k)
-                   for k in keys])
+        ws.append(
+            [
+                orjson.dumps(row.get(k)).decode() if isinstance(row.get(k), dict | list) else row.get(k)
+                for k in keys
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -28,8 +28,10 @@ def format_number(value, decimals: int | None = None) -> str:
     if d is None:
         return EMPTY
     places = 2 if decimals is None else decimals
-    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places else d.quantize(
-        Decimal(1), rounding=ROUND_HALF_UP
+    q = (
+        d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if places
+        else d.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     )
     sign = "-" if q < 0 else ""
     q = abs(q)
@@ -74,7 +76,7 @@ def format_measure(value, measure: str, decimals: int | None = None) -> str:
 
 
 def format_period(period: str) -> str:
-    """"2023-08" → "8/2023", as the reports print months."""
+    """ "2023-08" → "8/2023", as the reports print months."""
     if not period or len(period) != 7:
         return period or EMPTY
     return f"{int(period[5:])}/{period[:4]}"

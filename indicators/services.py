@@ -48,7 +48,9 @@ def _decimal(value, field_name: str, index: int) -> Decimal | None:
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"Mục {index + 1}, trường '{field_name}': \"{value}\" không phải là số") from None
+        raise ValidationError(
+            f"Mục {index + 1}, trường '{field_name}': \"{value}\" không phải là số"
+        ) from None
     if not d.is_finite():
         raise ValidationError(f"Mục {index + 1}, trường '{field_name}': \"{value}\" không phải là số")
     return d
@@ -91,7 +93,12 @@ def _same(existing: DataValue, item: ValueInput) -> bool:
 
 
 def record_values(
-    values: Iterable[ValueInput], *, user, source: str, batch_id: int | None = None, action_prefix="indicators.value"
+    values: Iterable[ValueInput],
+    *,
+    user,
+    source: str,
+    batch_id: int | None = None,
+    action_prefix="indicators.value",
 ) -> RecordResult:
     """Write values (create or update) in one transaction, with an audit entry per change.
 
@@ -111,9 +118,11 @@ def record_values(
         if item.unit not in units:
             errors.append(f"Mục {index + 1}: không có đơn vị mã '{item.unit}'")
         elif item.unit not in writable:
-            errors.append(f"Mục {index + 1}: bạn không có quyền nhập số liệu cho đơn vị '{units[item.unit].name}'")
+            errors.append(
+                f"Mục {index + 1}: bạn không có quyền nhập số liệu cho đơn vị '{units[item.unit].name}'"
+            )
         if not isinstance(item.period, str) or not PERIOD_RE.match(item.period):
-            errors.append(f"Mục {index + 1}: kỳ báo cáo \"{item.period}\" không hợp lệ (định dạng YYYY-MM)")
+            errors.append(f'Mục {index + 1}: kỳ báo cáo "{item.period}" không hợp lệ (định dạng YYYY-MM)')
         key = (item.indicator, item.unit, item.period)
         if key in seen:
             errors.append(f"Mục {index + 1}: số liệu {item.indicator}/{item.unit}/{item.period} bị lặp")

@@ -16,8 +16,11 @@ def home(request):
         for row in visible.values("indicator__group").annotate(latest=Max("period"), n=Count("id"))
     }
     pillars = [
-        {"code": p.value, "label": p.label, "indicators": [i for i in indicators if i.pillar == p.value
-                                                            and i.group == "KH57"]}
+        {
+            "code": p.value,
+            "label": p.label,
+            "indicators": [i for i in indicators if i.pillar == p.value and i.group == "KH57"],
+        }
         for p in Pillar
     ]
     groups = []
@@ -26,7 +29,17 @@ def home(request):
         if not members:
             continue
         info = latest_by_group.get(code, {})
-        groups.append({"code": code, "label": label, "count": len(members), "latest": info.get("latest"),
-                       "values": info.get("n", 0)})
-    return render(request, "indicators/home.html", {"pillars": pillars, "groups": groups,
-                                                    "indicator_count": len(indicators)})
+        groups.append(
+            {
+                "code": code,
+                "label": label,
+                "count": len(members),
+                "latest": info.get("latest"),
+                "values": info.get("n", 0),
+            }
+        )
+    return render(
+        request,
+        "indicators/home.html",
+        {"pillars": pillars, "groups": groups, "indicator_count": len(indicators)},
+    )

@@ -16,7 +16,9 @@ class AliasesWidget(widgets.Widget):
 
 
 class UnitResource(resources.ModelResource):
-    parent = fields.Field(attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Unit, "code"))
+    parent = fields.Field(
+        attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Unit, "code")
+    )
     aliases = fields.Field(attribute="aliases", column_name="aliases", widget=AliasesWidget())
 
     class Meta:

@@ -49,7 +49,11 @@ class Unit(models.Model):
     short_name = models.CharField(_("tên ngắn"), max_length=100, blank=True)
     level = models.CharField(_("cấp"), max_length=12, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     aliases = models.JSONField(_("tên gọi khác"), default=list, blank=True)

@@ -17,14 +17,23 @@ NEVER_GRANTED = {"change_auditentry", "delete_auditentry", "add_auditentry"}
 
 def ensure_groups() -> dict[str, Group]:
     groups = {role.value: Group.objects.get_or_create(name=role.value)[0] for role in Role}
-    wanted = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(codename__in=NEVER_GRANTED)
+    wanted = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
+        codename__in=NEVER_GRANTED
+    )
     groups[Role.STAFF].permissions.set(wanted)
     return groups
 
 
 @transaction.atomic
-def create_or_update_user(username: str, *, role: str, unit_codes=(), password: str | None = None,
-                          email: str = "", full_name: str = ""):
+def create_or_update_user(
+    username: str,
+    *,
+    role: str,
+    unit_codes=(),
+    password: str | None = None,
+    email: str = "",
+    full_name: str = "",
+):
     """Create the user or update its role and units. Returns (user, created)."""
     if role not in Role.values:
         raise ValidationError(f'Vai trò "{role}" không hợp lệ (cho phép: {", ".join(Role.values)})')

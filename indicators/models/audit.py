@@ -23,8 +23,12 @@ class AuditEntry(models.Model):
 
     action = models.CharField(_("hành động"), max_length=60)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     object_type = models.CharField(_("loại đối tượng"), max_length=40)
     object_key = models.CharField(_("đối tượng"), max_length=120)

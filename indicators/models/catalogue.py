@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Level
 
-from ..choices import GROUP_LABELS, Aggregation, Comparator, Cumulative, Direction, Measure, Periodicity, Pillar
+from ..choices import (
+    GROUP_LABELS,
+    Aggregation,
+    Comparator,
+    Cumulative,
+    Direction,
+    Measure,
+    Periodicity,
+    Pillar,
+)
 
 PERIOD_REGEX = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
@@ -25,12 +34,18 @@ class Indicator(models.Model):
     periodicity = models.CharField(_("kỳ"), max_length=8, choices=Periodicity.choices)
     reported_by = models.JSONField(_("cấp báo cáo"), default=list)
     aggregation = models.CharField(_("cách tổng hợp"), max_length=14, choices=Aggregation.choices)
-    direction = models.CharField(_("chiều tốt"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    direction = models.CharField(
+        _("chiều tốt"), max_length=4, choices=Direction.choices, default=Direction.UP
+    )
     cumulative = models.CharField(
         _("lũy kế"), max_length=12, choices=Cumulative.choices, blank=True, default=Cumulative.NONE
     )
     owner = models.ForeignKey(
-        "units.Unit", verbose_name=_("đơn vị chủ trì"), null=True, blank=True, on_delete=models.PROTECT,
+        "units.Unit",
+        verbose_name=_("đơn vị chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="owned_indicators",
     )
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
@@ -83,12 +98,18 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     level = models.CharField(_("cấp"), max_length=12, choices=Level.choices, blank=True)
     unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.CASCADE,
+        "units.Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="targets",
     )
     comparator = models.CharField(_("so sánh"), max_length=5, choices=Comparator.choices)
     value = models.DecimalField(_("giá trị"), max_digits=20, decimal_places=4)
-    value_max = models.DecimalField(_("giá trị tối đa"), max_digits=20, decimal_places=4, null=True, blank=True)
+    value_max = models.DecimalField(
+        _("giá trị tối đa"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
     effective_from = models.CharField(_("áp dụng từ kỳ"), max_length=7, blank=True)
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)
     source_text = models.CharField(_("nguyên văn"), max_length=300, blank=True)
@@ -103,7 +124,9 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=(Q(unit__isnull=True) & ~Q(level="")) | (Q(unit__isnull=False) & Q(level="")),
                 name="%(app_label)s_%(class)s_level_xor_unit",
-                violation_error_message=_("Chỉ tiêu phải gắn với một cấp hoặc một đơn vị, không phải cả hai."),
+                violation_error_message=_(
+                    "Chỉ tiêu phải gắn với một cấp hoặc một đơn vị, không phải cả hai."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["indicator", "year", "level"],
@@ -152,7 +175,9 @@ class DTIPillar(models.Model):
         verbose_name = _("trụ cột DTI")
         verbose_name_plural = _("trụ cột DTI")
         constraints = [
-            models.UniqueConstraint(fields=["level", "code"], name="%(app_label)s_%(class)s_unique_level_code"),
+            models.UniqueConstraint(
+                fields=["level", "code"], name="%(app_label)s_%(class)s_unique_level_code"
+            ),
         ]
 
     def __str__(self):
@@ -178,3 +203,6 @@ class DTIScore(models.Model):
                 fields=["unit", "year", "pillar"], name="%(app_label)s_%(class)s_unique_unit_year_pillar"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.year} {self.pillar_id}: {self.score}"

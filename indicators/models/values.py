@@ -66,8 +66,12 @@ class DataValue(models.Model):
     source = models.CharField(_("nguồn"), max_length=8, choices=Source.choices)
     batch_id = models.BigIntegerField(_("lô nhập"), null=True, blank=True, db_index=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người cập nhật"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("ghi chú"), blank=True)
     flags = models.JSONField(_("cảnh báo chất lượng"), default=list, blank=True)

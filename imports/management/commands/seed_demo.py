@@ -27,12 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("load_catalogue", stdout=self.stdout)
-        for username, role, units, label in DEMO_USERS:
+        for username, role, units, _label in DEMO_USERS:
             create_or_update_user(username, role=role, unit_codes=units, password=DEMO_PASSWORD)
         if not options["no_samples"]:
             self._import_samples()
         self.stdout.write("")
-        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, _role, _units, label in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {label}")
 

@@ -32,11 +32,15 @@ class Command(BaseCommand):
         end = period_arg(o["end"]) if o["end"] else None
         if start and end and start > end:
             raise CommandError(f"Kỳ bắt đầu {start} sau kỳ kết thúc {end}")
-        unknown = sorted(set(o["indicator"]) - set(Indicator.objects.filter(code__in=o["indicator"])
-                                                 .values_list("code", flat=True)))
+        unknown = sorted(
+            set(o["indicator"])
+            - set(Indicator.objects.filter(code__in=o["indicator"]).values_list("code", flat=True))
+        )
         if unknown:
             raise CommandError(f"Không có chỉ tiêu mã: {', '.join(unknown)}")
-        unknown = sorted(set(o["unit"]) - set(Unit.objects.filter(code__in=o["unit"]).values_list("code", flat=True)))
+        unknown = sorted(
+            set(o["unit"]) - set(Unit.objects.filter(code__in=o["unit"]).values_list("code", flat=True))
+        )
         if unknown:
             raise CommandError(f"Không có đơn vị mã: {', '.join(unknown)}")
         qs = DataValue.objects.between(start, end)

@@ -4,14 +4,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.catalogue import CatalogueError, load_catalogue
 
-LABELS = {"units": "Đơn vị", "indicators": "Chỉ tiêu", "targets": "Chỉ tiêu kế hoạch", "dti_pillars": "Trụ cột DTI"}
+LABELS = {
+    "units": "Đơn vị",
+    "indicators": "Chỉ tiêu",
+    "targets": "Chỉ tiêu kế hoạch",
+    "dti_pillars": "Trụ cột DTI",
+}
 
 
 class Command(BaseCommand):
     help = "Nạp danh mục (đơn vị, chỉ tiêu, chỉ tiêu kế hoạch, trụ cột DTI) từ thư mục fixtures/."
 
     def add_arguments(self, parser):
-        parser.add_argument("--dir", type=Path, default=None, help="Thư mục chứa các tệp CSV (mặc định: fixtures/)")
+        parser.add_argument(
+            "--dir", type=Path, default=None, help="Thư mục chứa các tệp CSV (mặc định: fixtures/)"
+        )
 
     def handle(self, *args, **options):
         try:
