@@ -1,0 +1,497 @@
+"""Shared machinery of the layout modules: folding header text, finding a unit table by meaning,
+reading cells into `ParsedValue`s with their problems.
+
+Headers are compared after `fold()`: legacy glyphs folded, diacritics removed, lower case,
+punctuation to spaces. Removing diacritics makes the matching tolerant of typos in tone marks
+(`Hộp`/`Họp` both fold to `hop`, `Thế chế`/`Thể chế` to `the che`). Keywords are matched as whole
+words (`ap` does not match inside `cap`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from units.matching import fold_glyphs, strip_marks
+
+from ..numbers import (
+    Kind,
+    format_vn,
+    percent_column_scale,
+    raw_text,
+    read_change,
+    read_increment,
+    read_number,
+    read_status,
+)
+from ..types import CellRef, ParsedValue, PrintedDerived, RowError, Severity, SheetResult
+from ..workbook import SheetData
+
+_PUNCT = re.compile(r"[^\w%]+", re.U)
+
+
+def fold(text) -> str:
+    """'Số ngƣời dùng (%)' -> 'so nguoi dung %'."""
+    t = strip_marks(fold_glyphs(raw_text(text))).lower()
+    return " ".join(_PUNCT.sub(" ", t).split())
+
+
+def has(folded: str, *phrases: str) -> bool:
+    """True if any phrase occurs in `folded` as whole words."""
+    padded = f" {folded} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def has_all(folded: str, *phrases: str) -> bool:
+    padded = f" {folded} "
+    return all(f" {p} " in padded for p in phrases)
+
+
+def strip_parens(text: str) -> str:
+    return " ".join(re.sub(r"\([^)]*\)", " ", text).split())
+
+
+TOTAL_LABELS = {"tong", "tong cong", "cong", "toan tinh", "tong so", "tong toan tinh", "tinh"}
+
+
+def is_total_label(label: str) -> bool:
+    return fold(label) in TOTAL_LABELS
+
+
+def is_other_total(label: str) -> bool:
+    """'Tổng Thuế và Phí, lệ phí': a combined total that is not a unit and maps to nothing."""
+    f = fold(label)
+    return f.startswith("tong ") and f not in TOTAL_LABELS
+
+
+UNIT_HEADERS = {
+    "don vi",
+    "ten don vi",
+    "huyen",
+    "ten huyen",
+    "don vi bao cao",
+    "co quan don vi",
+    "co quan",
+    "dia phuong",
+    "ten co quan don vi",
+    "ten co quan",
+    "huyen thi xa thanh pho",
+    "don vi huyen",
+    "ten dia phuong",
+}
+STT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "#", ""}
+
+
+@dataclass
+class Column:
+    index: int  # 0-based
+    parts: list[str]  # header texts from top to bottom, as printed (merges resolved, repeats dropped)
+
+    @property
+    def folded(self) -> list[str]:
+        return [fold(p) for p in self.parts]
+
+    @property
+    def all_folded(self) -> str:
+        return " ".join(self.folded)
+
+    @property
+    def printed(self) -> str:
+        return " / ".join(strip_parens(p) or p for p in self.parts if p)
+
+
+@dataclass
+class UnitTable:
+    sheet: SheetData
+    header_top: int
+    header_bottom: int
+    unit_col: int
+    columns: list[Column]
+
+    def data_rows(self) -> Iterable[int]:
+        return range(self.header_bottom + 1, self.sheet.height)
+
+
+def find_unit_header(sheet: SheetData, max_rows: int = 15) -> tuple[int, int] | None:
+    """(row, column) of the header cell of the unit-name column ('Đơn vị', 'TÊN ĐƠN VỊ', 'HUYỆN')."""
+    for r in range(min(max_rows, sheet.height)):
+        for c in range(min(sheet.width, 6)):
+            if sheet.anchor(r, c) != (r, c):
+                continue
+            if fold(sheet.raw(r, c)) in UNIT_HEADERS:
+                return r, c
+    return None
+
+
+def _is_header_like(sheet: SheetData, r: int, unit_col: int) -> bool:
+    if sheet.text(r, unit_col):
+        return False
+    row_cells = [sheet.value(r, c) for c in range(unit_col + 1, sheet.width)]
+    texts = [v for v in row_cells if v not in ("", None)]
+    if not texts:
+        return False
+    return all(isinstance(v, str) and read_number(v).value is None for v in texts)
+
+
+def unit_table(sheet: SheetData) -> UnitTable | None:
+    found = find_unit_header(sheet)
+    if not found:
+        return None
+    top, unit_col = found
+    span = sheet.merged_span(top, unit_col)
+    bottom = span[2] if span and span[0] == top else top
+    while bottom + 1 < sheet.height and _is_header_like(sheet, bottom + 1, unit_col):
+        bottom += 1
+    columns = []
+    for c in range(unit_col + 1, sheet.width):
+        parts: list[str] = []
+        for r in range(top, bottom + 1):
+            t = sheet.text(r, c)
+            if t and (not parts or parts[-1] != t):
+                parts.append(t)
+        columns.append(Column(c, parts))
+    return UnitTable(sheet, top, bottom, unit_col, columns)
+
+
+def header_text(sheet: SheetData, rows: int = 12) -> str:
+    """Folded text of the first rows (titles, lead sentences, headers): for detection scores."""
+    out = []
+    for r in range(min(rows, sheet.height)):
+        for c in range(min(sheet.width, 30)):
+            if sheet.anchor(r, c) == (r, c):
+                v = sheet.raw(r, c)
+                if isinstance(v, str) and v.strip():
+                    out.append(fold(v))
+    return " | ".join(out)
+
+
+# ---- reading values ---------------------------------------------------------------------------
+
+
+@dataclass
+class Role:
+    """What a column means: a value of `indicator`, or a printed derived figure of it."""
+
+    indicator: str
+    kind: Kind = Kind.COUNT
+    derived: str | None = None  # None for a value; "change" | "status" | "increment"
+    grouping: str = "auto"
+    display: str | None = None  # header text for messages (default: the printed header)
+
+
+@dataclass
+class ParseContext:
+    sheet: SheetData
+    result: SheetResult
+    unit_level: str | None = None
+    _scales: dict[int, str] = field(default_factory=dict)
+
+    def problem(
+        self,
+        r: int | None,
+        c: int | None,
+        raw,
+        message: str,
+        *,
+        severity=Severity.ERROR,
+        header: str = "",
+        code: str = "",
+        suggestion: str | None = None,
+    ) -> RowError:
+        err = RowError(
+            self.sheet.name,
+            None if r is None else r + 1,
+            None if c is None else c + 1,
+            raw_text(raw) if raw not in (None,) else "",
+            message,
+            severity,
+            header,
+            code,
+            suggestion,
+        )
+        self.result.problems.append(err)
+        return err
+
+    def warn(self, *args, **kw) -> RowError:
+        return self.problem(*args, severity=Severity.WARNING, **kw)
+
+    def column_scale(self, c: int, rows: Iterable[int]) -> str:
+        if c not in self._scales:
+            raws = [self.sheet.raw(r, c) for r in rows if not self.sheet.is_percent(r, c)]
+            self._scales[c] = percent_column_scale(raws)
+        return self._scales[c]
+
+    def read(
+        self,
+        r: int,
+        c: int,
+        role: Role,
+        header: str,
+        rows: Iterable[int],
+        *,
+        unit_label: str = "",
+        unit_code: str | None = None,
+        is_total: bool = False,
+        indicator: str | None = None,
+    ) -> ParsedValue | None:
+        """Read one value cell; problems are recorded. Returns None for an empty cell."""
+        raw = self.sheet.value(r, c)
+        scale = "auto"
+        if role.kind == Kind.PERCENT and isinstance(raw, int | float) and not isinstance(raw, bool):
+            if self.sheet.is_percent(r, c):
+                scale = "fraction"
+            else:
+                scale = self.column_scale(c, rows)
+        reading = read_number(raw, role.kind, grouping=role.grouping, percent_scale=scale)
+        if reading.empty:
+            return None
+        if reading.error:
+            code = "ambiguous_number" if reading.alternatives else "not_a_number"
+            if "ngày tháng" in reading.error:
+                code = "date_not_number"
+            if "số âm" in reading.error:
+                code = "negative_count"
+            self.problem(r, c, raw, reading.error, header=header, code=code)
+        for w, flag in zip(reading.warnings, reading.flags + [""] * len(reading.warnings), strict=False):
+            self.warn(r, c, raw, w, header=header, code=_warning_code(reading.flags) or flag)
+        pv = ParsedValue(
+            indicator=indicator or role.indicator,
+            ref=CellRef(self.sheet.name, r + 1, c + 1, header),
+            raw=raw_text(raw),
+            value=None if reading.error else reading.value,
+            unit_label=unit_label,
+            unit_code=unit_code,
+            is_total=is_total,
+            flags=list(reading.flags),
+        )
+        if reading.error:
+            pv.flags.append("error")
+        self.result.values.append(pv)
+        return pv
+
+    def read_derived(
+        self,
+        r: int,
+        c: int,
+        role: Role,
+        header: str,
+        *,
+        unit_label: str = "",
+        unit_code: str | None = None,
+        is_total: bool = False,
+    ) -> None:
+        raw = self.sheet.value(r, c)
+        if raw in ("", None):
+            return
+        reader: Callable = {"change": read_change, "status": read_status, "increment": read_increment}[
+            role.derived
+        ]
+        d = reader(raw)
+        if d.error:
+            self.warn(
+                r, c, raw, d.error + " (cột tính toán, không nhập)", header=header, code="derived_unreadable"
+            )
+        self.result.derived.append(
+            PrintedDerived(
+                indicator=role.indicator,
+                kind=role.derived,
+                ref=CellRef(self.sheet.name, r + 1, c + 1, header),
+                raw=raw_text(raw),
+                unit_label=unit_label,
+                unit_code=unit_code,
+                is_total=is_total,
+                direction=d.direction,
+                amount=d.amount,
+            )
+        )
+
+
+def _warning_code(flags: list[str]) -> str:
+    for f in ("dot_decimal", "missing_percent", "numeric_points"):
+        if f in flags:
+            return f
+    return ""
+
+
+def parse_unit_table(
+    sheet: SheetData,
+    layout: str,
+    classify: Callable[[Column, UnitTable], Role | None | str],
+    *,
+    unit_level: str | None = None,
+    required: Iterable[str] = (),
+    table: UnitTable | None = None,
+) -> SheetResult:
+    """Parse a one-row-per-unit table. `classify(column)` returns a Role, None (unknown: warned),
+    or the string 'skip' (a known column that maps to no indicator, e.g. STT or a day group)."""
+    result = SheetResult(sheet=sheet.name, layout=layout)
+    table = table or unit_table(sheet)
+    ctx = ParseContext(sheet, result, unit_level)
+    if table is None:
+        ctx.problem(
+            None,
+            None,
+            "",
+            "Không tìm thấy cột tên đơn vị (Đơn vị / Tên đơn vị / Huyện)",
+            code="missing_column",
+        )
+        return result
+    roles: dict[int, Role] = {}
+    for col in table.columns:
+        if not col.parts:
+            if any(sheet.raw(r, col.index) not in ("", None) for r in table.data_rows()):
+                ctx.warn(
+                    None,
+                    col.index,
+                    "",
+                    f"Cột {col.index + 1} không có tiêu đề; số liệu của cột này không được nhập.",
+                    code="unmapped_column",
+                )
+            continue
+        role = classify(col, table)
+        if role == "skip":
+            continue
+        if role is None:
+            ctx.warn(
+                table.header_top,
+                col.index,
+                col.printed,
+                f"Không nhận ra cột '{col.printed}'; số liệu của cột này không được nhập.",
+                header=col.printed,
+                code="unmapped_column",
+            )
+            continue
+        roles[col.index] = role
+    mapped = {r.indicator for r in roles.values() if r.derived is None}
+    for ind in required:
+        if ind not in mapped:
+            ctx.problem(None, None, "", f"Thiếu cột bắt buộc cho chỉ tiêu {ind}", code="missing_column")
+    # the same indicator mapped twice is ambiguous: keep the first, error on the others
+    seen: dict[str, int] = {}
+    for c, role in list(roles.items()):
+        if role.derived:
+            continue
+        if role.indicator in seen:
+            hdr = role.display or next(col.printed for col in table.columns if col.index == c)
+            ctx.problem(
+                table.header_top,
+                c,
+                hdr,
+                f"Cột '{hdr}' trùng ý nghĩa với cột {_letter(seen[role.indicator])} ({role.indicator}); không nhập cột này.",
+                header=hdr,
+                code="duplicate_column",
+            )
+            del roles[c]
+        else:
+            seen[role.indicator] = c
+    data_rows = list(table.data_rows())
+    unit_rows: list[tuple[int, str, bool]] = []
+    for r in data_rows:
+        label = sheet.text(r, table.unit_col)
+        has_values = any(sheet.raw(r, c) not in ("", None) for c in roles)
+        if not label:
+            if has_values and any(isinstance(sheet.raw(r, c), int | float) for c in roles):
+                ctx.problem(
+                    r, table.unit_col, "", "Dòng có số liệu nhưng không có tên đơn vị", code="missing_unit"
+                )
+            continue
+        if is_other_total(label) or not has_values:
+            continue
+        unit_rows.append((r, label, is_total_label(label)))
+    value_rows = [r for r, _, _ in unit_rows]
+    headers = {
+        c: roles[c].display or next(col.printed for col in table.columns if col.index == c) for c in roles
+    }
+    for c, role in roles.items():
+        column_values: list[tuple[ParsedValue, bool]] = []
+        for r, label, total in unit_rows:
+            kw = dict(unit_label=label, unit_code="BP" if total else None, is_total=total)
+            if role.derived:
+                ctx.read_derived(r, c, role, headers[c], **kw)
+            else:
+                pv = ctx.read(r, c, role, headers[c], value_rows, **kw)
+                if pv is not None:
+                    column_values.append((pv, total))
+        if role.derived is None and role.kind in (Kind.COUNT, Kind.AMOUNT):
+            suggest_from_total(column_values, result)
+    return result
+
+
+def _letter(c: int) -> str:
+    from ..types import column_letter
+
+    return column_letter(c + 1)
+
+
+def suggest_from_total(column_values: list[tuple[ParsedValue, bool]], result: SheetResult) -> None:
+    """One unreadable cell in a summed column whose printed total is readable: the total implies it."""
+    totals = [pv for pv, t in column_values if t and pv.value is not None]
+    units = [pv for pv, t in column_values if not t]
+    bad = [pv for pv in units if pv.value is None]
+    if len(totals) != 1 or len(bad) != 1:
+        return
+    implied = totals[0].value - sum((pv.value for pv in units if pv.value is not None), Decimal(0))
+    if implied < 0:
+        return
+    text = f"{format_vn(implied)} (theo dòng Tổng)"
+    for p in result.problems:
+        if p.row == bad[0].ref.row and p.column == bad[0].ref.column and p.severity == Severity.ERROR:
+            p.suggestion = text
+            if "theo dòng Tổng" not in p.message:
+                p.message += f"; dòng Tổng gợi ý giá trị {text.replace(' (theo dòng Tổng)', '')}"
+
+
+DATE_WINDOW = re.compile(
+    r"tu\s+(?:ngay\s+)?(\d{1,2})\s+(\d{1,2})\s+(\d{4})\s+den\s+(?:ngay\s+)?(\d{1,2})\s+(\d{1,2})\s+(\d{4})"
+)
+
+
+def date_window(folded: str) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
+    """'tu ngay 01 01 2023 den ngay 04 10 2023' -> ((1, 1, 2023), (4, 10, 2023))."""
+    m = DATE_WINDOW.search(folded)
+    if not m:
+        return None
+    d = [int(x) for x in m.groups()]
+    return (d[0], d[1], d[2]), (d[3], d[4], d[5])
+
+
+# ---- two-column tables: `Chỉ tiêu | Số liệu` --------------------------------------------------
+
+LABEL_HEADERS = {"chi tieu", "noi dung", "ten chi tieu", "noi dung chi tieu"}
+VALUE_HEADERS = {"so lieu", "gia tri", "ket qua", "so luong", "so lieu bao cao"}
+
+
+@dataclass
+class LabelTable:
+    header_row: int
+    label_col: int
+    value_col: int
+
+
+def label_table(sheet: SheetData, max_rows: int = 15) -> LabelTable | None:
+    for r in range(min(max_rows, sheet.height)):
+        label_col = value_col = None
+        for c in range(min(sheet.width, 10)):
+            if sheet.anchor(r, c) != (r, c):
+                continue
+            f = fold(sheet.raw(r, c))
+            if f in LABEL_HEADERS and label_col is None:
+                label_col = c
+            elif f in VALUE_HEADERS and value_col is None:
+                value_col = c
+        if label_col is not None and value_col is not None:
+            return LabelTable(r, label_col, value_col)
+    return None
+
+
+def label_rows(sheet: SheetData, table: LabelTable) -> Iterable[tuple[int, str]]:
+    for r in range(table.header_row + 1, sheet.height):
+        label = sheet.text(r, table.label_col)
+        if label:
+            yield r, label
+
+
+def value_header(sheet: SheetData, table: LabelTable) -> str:
+    return sheet.text(table.header_row, table.value_col)

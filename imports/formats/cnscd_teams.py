@@ -1,0 +1,43 @@
+"""`To CNSCD`: community digital-technology teams per district (commune-level teams and members,
+the share of communes with a team, hamlet-level teams and members)."""
+
+from __future__ import annotations
+
+from ..numbers import Kind
+from ..types import SheetResult
+from ..workbook import SheetData
+from .base import Column, Role, UnitTable, has, header_text, parse_unit_table, unit_table
+
+LAYOUT = "cnscd_teams"
+TITLE = "Tổ Công nghệ số cộng đồng"
+
+
+def classify(col: Column, table: UnitTable) -> Role | None | str:
+    f = col.all_folded
+    hamlet = has(f, "ap", "thon", "thon ap", "khu pho", "to ap")
+    if has(f, "thanh vien"):
+        return Role(
+            "CNS-HAMLET-MEMBERS" if hamlet and not has(f, "cap xa") else "CNS-COMMUNE-MEMBERS", Kind.COUNT
+        )
+    if has(f, "ti le", "ty le", "dat ti le", "dat ty le"):
+        return Role("CNS-COMMUNE-TEAM-RATE", Kind.PERCENT)
+    if has(f, "to"):
+        return Role(
+            "CNS-HAMLET-TEAMS" if hamlet and not has(f, "cap xa") else "CNS-COMMUNE-TEAMS", Kind.COUNT
+        )
+    return None
+
+
+def detect(sheet: SheetData) -> int:
+    table = unit_table(sheet)
+    if table is None:
+        return 0
+    n = sum(1 for c in table.columns if c.parts and isinstance(classify(c, table), Role))
+    if n < 2:
+        return 0
+    bonus = 2 if has(header_text(sheet), "cong nghe so cong dong", "cnscd", "to cong nghe so") else 0
+    return n + bonus
+
+
+def parse(sheet: SheetData) -> SheetResult:
+    return parse_unit_table(sheet, LAYOUT, classify, unit_level="district")

@@ -1,0 +1,43 @@
+"""`Chung thuc`: electronic certification files by status, cumulative since 01/01/2020, for the
+province (`UBND tỉnh Bình Phước`)."""
+
+from __future__ import annotations
+
+from ..numbers import Kind
+from ..types import SheetResult
+from ..workbook import SheetData
+from .base import Column, Role, UnitTable, has, header_text, parse_unit_table, unit_table
+
+LAYOUT = "ecert"
+TITLE = "Chứng thực điện tử"
+
+
+def classify(col: Column, table: UnitTable) -> Role | None | str:
+    leaf = col.folded[-1]
+    if has(leaf, "cho ky"):
+        return Role("ECERT-WAIT-SIGN", Kind.COUNT)
+    if has(leaf, "cho dong dau"):
+        return Role("ECERT-WAIT-SEAL", Kind.COUNT)
+    if has(leaf, "hoan thanh", "da hoan thanh"):
+        return Role("ECERT-DONE", Kind.COUNT)
+    if has(leaf, "tu choi"):
+        return Role("ECERT-REJECTED", Kind.COUNT)
+    if has(leaf, "huy", "da huy"):
+        return Role("ECERT-CANCELLED", Kind.COUNT)
+    if has(leaf, "tong so", "tong", "tong cong"):
+        return Role("ECERT-TOTAL", Kind.COUNT)
+    return None
+
+
+def detect(sheet: SheetData) -> int:
+    table = unit_table(sheet)
+    if table is None:
+        return 0
+    n = sum(1 for c in table.columns if c.parts and isinstance(classify(c, table), Role))
+    if n < 3:
+        return 0
+    return n + (2 if has(header_text(sheet), "chung thuc") else 0)
+
+
+def parse(sheet: SheetData) -> SheetResult:
+    return parse_unit_table(sheet, LAYOUT, classify, unit_level="province")

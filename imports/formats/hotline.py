@@ -1,0 +1,107 @@
+"""`Tong dai 1022`: the province hotline's figures, a two-column table (`Chỉ tiêu | Số liệu`) made
+from the report's sentence. Each label names the figure and its date window.
+
+Only windows starting on 01/01 map to indicators (the year-to-date figures; January 2023 counts from
+01/01/2022, as printed). Rows for the short reporting window ("Riêng ngày …", or any window not
+starting on 01/01) have no catalogue indicator and are left out. A label without any window is a
+warning: the importer cannot tell which figure it is."""
+
+from __future__ import annotations
+
+from ..numbers import Kind
+from ..types import SheetResult
+from ..workbook import SheetData
+from .base import (
+    ParseContext,
+    Role,
+    date_window,
+    fold,
+    has,
+    header_text,
+    label_rows,
+    label_table,
+    value_header,
+)
+
+LAYOUT = "hotline"
+TITLE = "Tổng đài 1022"
+
+
+def indicator_for(label: str) -> str | None:
+    f = fold(label)
+    if has(f, "qua han"):
+        if has(f, "chuyen vien", "8 gio"):
+            return "HOT-LATE-STAFF"
+        if has(f, "lanh dao", "48 gio"):
+            return "HOT-LATE-LEAD"
+        return None
+    if has(f, "tin rac", "rac"):
+        return "HOT-SPAM"
+    if has(f, "dang xu ly", "chua xu ly", "dang giai quyet"):
+        return "HOT-OPEN"
+    if has(f, "da xu ly", "xu ly xong", "da giai quyet"):
+        return "HOT-DONE"
+    if has(f, "tiep nhan", "da tiep nhan", "tong so tin", "phan anh"):
+        return "HOT-RECEIVED"
+    return None
+
+
+def detect(sheet: SheetData) -> int:
+    table = label_table(sheet)
+    if table is None:
+        return 0
+    n = sum(1 for _, label in label_rows(sheet, table) if indicator_for(label))
+    if not n:
+        return 0
+    return n + (3 if has(header_text(sheet), "1022", "tong dai") else 0)
+
+
+def parse(sheet: SheetData) -> SheetResult:
+    result = SheetResult(sheet=sheet.name, layout=LAYOUT)
+    ctx = ParseContext(sheet, result, "province")
+    table = label_table(sheet)
+    if table is None:
+        ctx.problem(None, None, "", "Không tìm thấy tiêu đề 'Chỉ tiêu | Số liệu'", code="missing_column")
+        return result
+    header = value_header(sheet, table)
+    rows = [r for r, _ in label_rows(sheet, table)]
+    seen: dict[str, int] = {}
+    for r, label in label_rows(sheet, table):
+        f = fold(label)
+        indicator = indicator_for(label)
+        window = date_window(f)
+        if window is None and not has(f, "tu dau nam", "luy ke"):
+            if sheet.raw(r, table.value_col) not in ("", None):
+                ctx.warn(
+                    r,
+                    table.label_col,
+                    label,
+                    f"Không rõ khoảng thời gian của chỉ tiêu '{label}' (cần 'từ ngày … đến ngày …'); không nhập dòng này.",
+                    header=sheet.text(table.header_row, table.label_col),
+                    code="unmapped_row",
+                )
+            continue
+        if window is not None and window[0][:2] != (1, 1):
+            continue  # the short reporting window: no catalogue indicator
+        if indicator is None:
+            ctx.warn(
+                r,
+                table.label_col,
+                label,
+                f"Không nhận ra chỉ tiêu '{label}'; không nhập dòng này.",
+                header=sheet.text(table.header_row, table.label_col),
+                code="unmapped_row",
+            )
+            continue
+        if indicator in seen:
+            ctx.problem(
+                r,
+                table.label_col,
+                label,
+                f"Chỉ tiêu {indicator} đã có ở dòng {seen[indicator] + 1}",
+                code="duplicate_row",
+            )
+            continue
+        seen[indicator] = r
+        ctx.read(r, table.value_col, Role(indicator, Kind.COUNT), header, rows, unit_code="BP")
+    return result

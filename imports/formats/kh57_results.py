@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from ..types import SheetResult
+from ..workbook import SheetData
+
+LAYOUT = "kh57_results"
+TITLE = "kh57_results"
+
+
+def detect(sheet: SheetData) -> int:
+    return 0
+
+
+def parse(sheet: SheetData) -> SheetResult:
+    return SheetResult(sheet=sheet.name, layout=LAYOUT)
