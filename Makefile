@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install lint check migrate demo serve worker clean
+.PHONY: run test install system-deps lint check migrate demo serve worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,10 @@ check: install
 	DEBUG=1 $(BIN)/python manage.py check
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: install lint check
+system-deps:
+	@bash .ci/system-deps
+
+test: install system-deps lint check
 	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 worker: install

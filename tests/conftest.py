@@ -91,3 +91,75 @@ def viewer(catalogue):
 @pytest.fixture
 def personas(staff, reporter, outsider, viewer):
     return {"staff": staff, "reporter": reporter, "outsider": outsider, "viewer": viewer}
+
+
+# --- Browser tests: Playwright driving Debian's Chromium (no browser download) -------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = os.path.join(settings.BASE_DIR, "test-artifacts")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session; a missing browser skips (fails in CI)."""
+    need_service("Chromium", os.path.exists(CHROMIUM))
+    # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls
+    # from the test body unless told that this is intended (the loop is not serving requests).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class BrowserPage:
+    """A page that records console errors and can log in and save screenshots."""
+
+    def __init__(self, page, base_url):
+        self.page, self.base_url, self.console_errors = page, base_url, []
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+
+    def goto(self, path):
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username, password):
+        self.goto("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+
+    def screenshot(self, name):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        path = os.path.join(ARTIFACTS, f"{name}.png")
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = BrowserPage(context.new_page(), live_server.url)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    context = chromium.new_context(viewport={"width": 375, "height": 740}, locale="vi-VN", is_mobile=True)
+    page = BrowserPage(context.new_page(), live_server.url)
+    yield page
+    context.close()
