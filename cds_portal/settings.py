@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "units",
     "indicators",
@@ -183,11 +184,19 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": envint("API_PAGE_SIZE", 100),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# PUBLIC_API=1 opens read-only anonymous access to the published values (the province portal, the IOC).
+PUBLIC_API = envbool("PUBLIC_API", False)
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 10000)
+API_THROTTLE_RATE = envstr("API_THROTTLE_RATE", "10000/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "CĐS Portal API",
     "DESCRIPTION": "Số liệu chuyển đổi số tỉnh Bình Phước",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from local static files: the deployment machines have no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Uploads (the importer refuses larger files before reading them).
