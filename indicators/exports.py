@@ -37,7 +37,7 @@ def export_rows(queryset=None) -> list[dict]:
         "note",
         "tiers",
     )
-    out = []
+    out, ids = [], []
     for _id, ind, unit, period, value, num, den, raw, source, note, tiers in rows:
         row = {
             "indicator": ind,
@@ -53,7 +53,19 @@ def export_rows(queryset=None) -> list[dict]:
         if tiers:
             row["tiers"] = tiers
         out.append(row)
+        ids.append(_id)
+    add_status_fields(out, ids)
     return out
+
+
+def add_status_fields(rows: list[dict], ids: list[int]) -> None:
+    """The status engine's columns (target, status, previous_period, previous_value, change,
+    change_text, …) for each row; see indicators.engine.status_fields."""
+    from .engine import empty_status_fields, status_fields
+
+    computed = status_fields(ids)
+    for row, pk in zip(rows, ids, strict=True):
+        row.update(computed.get(pk) or empty_status_fields())
 
 
 def to_json(rows: list[dict]) -> bytes:

@@ -194,9 +194,21 @@ def record_values(
     return result
 
 
-def values_changed(pairs: dict[tuple[int, int], str]) -> None:
+def values_changed(pairs, from_period: str | None = None) -> None:
     """Tell the status engine which (indicator_id, unit_id) pairs changed, from which period on.
 
-    Every write path calls this inside its transaction; the recompute is enqueued on commit.
-    The status engine (indicators/engine.py) hooks in here.
+    ``pairs`` is either {(indicator_id, unit_id): from_period} or an iterable of (indicator_id, unit_id)
+    with one ``from_period`` for all. Every write path calls this inside its transaction; the recompute
+    is enqueued on commit (never inside the open transaction, and not at all if it rolls back). With no
+    broker the task runs eagerly, right after the commit.
     """
+    from .tasks import recompute_status
+
+    if isinstance(pairs, dict):
+        triples = [[int(i), int(u), str(p)] for (i, u), p in pairs.items()]
+    else:
+        if from_period is None:
+            raise ValueError("from_period is required when pairs is not a dict")
+        triples = [[int(i), int(u), str(from_period)] for i, u in pairs]
+    if triples:
+        transaction.on_commit(lambda: recompute_status.delay(triples))

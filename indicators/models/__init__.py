@@ -1,5 +1,9 @@
 from .audit import AuditEntry
 from .catalogue import DTIPillar, DTIScore, Indicator, Target
+from .status import Completeness, ProvinceAggregate, ValueStatus
 from .values import DataValue
 
-__all__ = ["AuditEntry", "DTIPillar", "DTIScore", "DataValue", "Indicator", "Target"]
+__all__ = [
+    "AuditEntry", "Completeness", "DTIPillar", "DTIScore", "DataValue", "Indicator", "ProvinceAggregate", "Target",
+    "ValueStatus",
+]

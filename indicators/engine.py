@@ -1,0 +1,656 @@
+"""The status engine: computes ValueStatus, ProvinceAggregate and Completeness set-based in SQL.
+
+The rules are those of `indicators/status.py` (the tests hold both to the same answers); here they are
+one `INSERT … SELECT` with `LAG()` over (indicator, unit) ordered by period, joined to the targets, so
+2 million values cost one pass of the database, not a Python loop over rows. The SQL is portable between
+SQLite and PostgreSQL except for number formatting (`Tăng 1.336`, `Giảm 7,1%`), which has one expression
+per vendor.
+
+Two entry points, each one transaction (a reader never sees a half-computed period):
+- `recompute_all()`: everything (`manage.py recompute_status --all`);
+- `recompute_pairs(pairs)`: only the (indicator, unit) pairs a write touched, from the changed period on;
+  what the task runs after every import, form, API write or undo.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .choices import Aggregation, Direction, Measure, QualityFlag, Status
+from .status import (
+    COUNT_TOLERANCE,
+    FLAG_BITS,
+    MODIFIED_Z_FACTOR,
+    OUTLIER_MIN_HISTORY,
+    OUTLIER_THRESHOLD,
+    PERCENT_TOLERANCE,
+    REPORT_DUE_DAY,
+    TargetRule,
+    evaluate_tiers,
+    mismatch_message,
+)
+
+logger = logging.getLogger(__name__)
+
+DV = "indicators_datavalue"
+VS = "indicators_valuestatus"
+SCOPE = "tmp_status_scope"
+
+BIT = {flag: FLAG_BITS[flag] for flag in QualityFlag}
+
+
+@dataclass
+class RecomputeResult:
+    values: int = 0
+    aggregates: int = 0
+    mismatches: int = 0
+    completeness: int = 0
+    statuses: dict = field(default_factory=dict)
+
+    def as_dict(self):
+        return {
+            "values": self.values,
+            "aggregates": self.aggregates,
+            "mismatches": self.mismatches,
+            "completeness": self.completeness,
+            "statuses": self.statuses,
+        }
+
+
+# ------------------------------------------------------------------------------------- SQL pieces
+def _vendor_sql(vendor: str) -> dict:
+    """Expressions that differ between SQLite and PostgreSQL. `{x}` is a numeric expression."""
+    if vendor == "postgresql":
+        return {
+            # 7.10 → '7,1'; 0.05 → '0,05'; 10.00 → '10' (trim_scale: PostgreSQL 13+).
+            "fmt_pp": "replace(trim_scale(round(abs({x}), 2))::text, '.', ',')",
+            # 1336 → '1.336'
+            "fmt_int": "replace(to_char(round(abs({x})), 'FM999,999,999,999,999,999,990'), ',', '.')",
+            "deadline_period": "to_char({x}, 'YYYY-MM')",
+            "num": "{x}::numeric",
+        }
+    return {
+        "fmt_pp": "replace(rtrim(rtrim(printf('%.2f', abs(round({x}, 2))), '0'), '.'), '.', ',')",
+        "fmt_int": "replace(printf('%,d', CAST(round(abs({x})) AS INTEGER)), ',', '.')",
+        "deadline_period": "substr({x}, 1, 7)",
+        "num": "CAST({x} AS REAL)",
+    }
+
+
+def status_select_sql(vendor: str, scoped: bool) -> str:
+    """The SELECT producing one ValueStatus row per value, in the INSERT's column order.
+
+    With ``scoped`` the values are limited to the pairs in the temp table `tmp_status_scope`
+    (indicator_id, unit_id, from_period, window_from): rows from `from_period` on are produced, and the
+    window reads from `window_from` (the latest earlier period with data) so LAG still finds the
+    previous report.
+    """
+    v = _vendor_sql(vendor)
+    scope_join = (
+        f"JOIN {SCOPE} s ON s.indicator_id = dv.indicator_id AND s.unit_id = dv.unit_id" if scoped else ""
+    )
+    window_filter = "AND dv.period >= s.window_from" if scoped else ""
+    from_col = "s.from_period" if scoped else "NULL"
+    out_filter = "WHERE w.period >= w.from_period" if scoped else ""
+    # ROUND(x, 2) of a numeric is half away from zero on PostgreSQL, as ROUND_HALF_UP in status.py.
+    delta = "(j.value - j.prev_value)"
+    pp_text = (
+        f"CASE WHEN round({delta}, 2) = 0 THEN 'Bằng' "
+        f"WHEN {delta} > 0 THEN 'Tăng ' || {v['fmt_pp'].format(x=delta)} || '%' "
+        f"ELSE 'Giảm ' || {v['fmt_pp'].format(x=delta)} || '%' END"
+    )
+    int_text = (
+        f"CASE WHEN round({delta}) = 0 THEN 'Bằng' "
+        f"WHEN {delta} > 0 THEN 'Tăng ' || {v['fmt_int'].format(x=delta)} "
+        f"ELSE 'Giảm ' || {v['fmt_int'].format(x=delta)} END"
+    )
+    restarted = (
+        "(j.cumulative = 'ytd' AND ((j.prev_period IS NULL AND substr(j.period, 6, 2) = '01') "
+        "OR (j.prev_period IS NOT NULL AND substr(j.prev_period, 1, 4) <> substr(j.period, 1, 4))))"
+    )
+    met = (
+        "((j.t_cmp = '>=' AND j.value >= j.t_val) OR (j.t_cmp = '>' AND j.value > j.t_val) "
+        "OR (j.t_cmp = '<=' AND j.value <= j.t_val) OR (j.t_cmp = '<' AND j.value < j.t_val) "
+        "OR (j.t_cmp = 'range' AND j.value >= j.t_val AND (j.t_max IS NULL OR j.value <= j.t_max)))"
+    )
+    z = f"{MODIFIED_Z_FACTOR} * (j.value - j.med) / j.mad"
+    deadline_period = v["deadline_period"].format(x="j.t_deadline")
+    null_filter = "AND dv.period >= s.from_period" if scoped else ""
+    return f"""
+WITH w AS (
+    SELECT dv.id, dv.indicator_id, dv.unit_id, dv.period, dv.value, dv.numerator, dv.denominator,
+           {from_col} AS from_period,
+           LAG(dv.period) OVER win AS prev_period,
+           LAG(dv.value) OVER win AS prev_value
+    FROM {DV} dv {scope_join}
+    WHERE dv.value IS NOT NULL {window_filter}
+    WINDOW win AS (PARTITION BY dv.indicator_id, dv.unit_id ORDER BY dv.period)
+),
+ranked AS (
+    SELECT dv.indicator_id, dv.unit_id, dv.value,
+           ROW_NUMBER() OVER (PARTITION BY dv.indicator_id, dv.unit_id ORDER BY dv.value) AS rn,
+           COUNT(*) OVER (PARTITION BY dv.indicator_id, dv.unit_id) AS n
+    FROM {DV} dv {scope_join}
+    WHERE dv.value IS NOT NULL
+),
+med AS (
+    SELECT indicator_id, unit_id, AVG(value) AS med, MAX(n) AS n
+    FROM ranked WHERE n >= {OUTLIER_MIN_HISTORY} AND rn IN ((n + 1) / 2, (n + 2) / 2)
+    GROUP BY indicator_id, unit_id
+),
+dev AS (
+    SELECT r.indicator_id, r.unit_id, m.n,
+           ROW_NUMBER() OVER (PARTITION BY r.indicator_id, r.unit_id ORDER BY abs(r.value - m.med)) AS rn,
+           abs(r.value - m.med) AS d
+    FROM ranked r JOIN med m ON m.indicator_id = r.indicator_id AND m.unit_id = r.unit_id
+),
+mad AS (
+    SELECT d.indicator_id, d.unit_id, m.med, AVG(d.d) AS mad
+    FROM dev d JOIN med m ON m.indicator_id = d.indicator_id AND m.unit_id = d.unit_id
+    WHERE d.rn IN ((d.n + 1) / 2, (d.n + 2) / 2)
+    GROUP BY d.indicator_id, d.unit_id, m.med
+),
+j AS (
+    SELECT w.*, i.measure, i.direction, i.cumulative, mad.med, mad.mad,
+           CASE WHEN tu.id IS NOT NULL THEN tu.id ELSE tl.id END AS t_id,
+           CASE WHEN tu.id IS NOT NULL THEN tu.comparator ELSE tl.comparator END AS t_cmp,
+           CASE WHEN tu.id IS NOT NULL THEN tu.value ELSE tl.value END AS t_val,
+           CASE WHEN tu.id IS NOT NULL THEN tu.value_max ELSE tl.value_max END AS t_max,
+           CASE WHEN tu.id IS NOT NULL THEN tu.deadline ELSE tl.deadline END AS t_deadline
+    FROM w
+    JOIN indicators_indicator i ON i.id = w.indicator_id
+    JOIN units_unit u ON u.id = w.unit_id
+    LEFT JOIN indicators_target tu
+        ON tu.indicator_id = w.indicator_id AND tu.unit_id = w.unit_id
+       AND tu.year = CAST(substr(w.period, 1, 4) AS INTEGER)
+       AND (tu.effective_from = '' OR tu.effective_from <= w.period)
+    LEFT JOIN indicators_target tl
+        ON tl.indicator_id = w.indicator_id AND tl.unit_id IS NULL AND tl.level = u.level
+       AND tl.year = CAST(substr(w.period, 1, 4) AS INTEGER)
+       AND (tl.effective_from = '' OR tl.effective_from <= w.period)
+    LEFT JOIN mad ON mad.indicator_id = w.indicator_id AND mad.unit_id = w.unit_id
+    {out_filter}
+)
+SELECT j.id, j.t_id, j.t_val,
+    CASE WHEN j.t_val IS NULL THEN '{Status.NO_TARGET}'
+         WHEN {met} THEN '{Status.MET}'
+         WHEN j.t_deadline IS NOT NULL AND j.period < {deadline_period}
+              THEN '{Status.IN_PROGRESS}'
+         ELSE '{Status.NOT_MET}' END,
+    CASE WHEN j.t_val IS NULL THEN NULL
+         WHEN j.direction = '{Direction.DOWN}' THEN
+              CASE WHEN j.value <= 0 THEN CASE WHEN j.t_val >= 0 THEN 100 END
+                   ELSE round(j.t_val * 100.0 / j.value, 2) END
+         WHEN j.t_val = 0 THEN NULL
+         ELSE round(j.value * 100.0 / j.t_val, 2) END,
+    COALESCE(j.prev_period, ''),
+    j.prev_value,
+    j.value - j.prev_value,
+    CASE WHEN j.measure <> '{Measure.PERCENT}' AND j.prev_value <> 0
+         THEN round((j.value - j.prev_value) * 100.0 / j.prev_value, 2) END,
+    CASE WHEN j.prev_value IS NULL THEN ''
+         WHEN j.measure = '{Measure.PERCENT}' THEN {pp_text}
+         ELSE {int_text} END,
+    CASE WHEN j.measure = '{Measure.PERCENT}' THEN NULL
+         WHEN {restarted} THEN j.value
+         ELSE j.value - j.prev_value END,
+    (CASE WHEN j.measure = '{Measure.PERCENT}' AND (j.value < 0 OR j.value > 100)
+          THEN {BIT[QualityFlag.PERCENT_OUT_OF_RANGE]} ELSE 0 END)
+  + (CASE WHEN j.measure <> '{Measure.PERCENT}' AND j.value < 0 THEN {BIT[QualityFlag.NEGATIVE]} ELSE 0 END)
+  + (CASE WHEN j.cumulative IN ('ytd', 'since_start') AND j.value < j.prev_value AND NOT {restarted}
+          THEN {BIT[QualityFlag.CUMULATIVE_DROP]} ELSE 0 END)
+  + (CASE WHEN j.mad > 0 AND abs({z}) > {OUTLIER_THRESHOLD} THEN {BIT[QualityFlag.OUTLIER]} ELSE 0 END)
+  + (CASE WHEN j.measure = '{Measure.PERCENT}' AND j.numerator IS NOT NULL AND j.denominator <> 0
+           AND abs(j.numerator * 100.0 / j.denominator - j.value) > {PERCENT_TOLERANCE}
+          THEN {BIT[QualityFlag.RATIO_MISMATCH]} ELSE 0 END)
+FROM j
+UNION ALL
+SELECT dv.id, NULL, NULL, '{Status.NO_DATA}', NULL, '', NULL, NULL, NULL, '', NULL, 0
+FROM {DV} dv {scope_join}
+WHERE dv.value IS NULL {null_filter}
+"""
+
+
+STATUS_COLUMNS = (
+    "data_value_id, target_id, target_value, status, progress, previous_period, previous_value, change, "
+    "change_pct, change_text, increment, flags"
+)
+
+
+def insert_status_sql(vendor: str, scoped: bool) -> str:
+    return f"INSERT INTO {VS} ({STATUS_COLUMNS})\n{status_select_sql(vendor, scoped)}"
+
+
+# ----------------------------------------------------------------------------------------- scope
+def _normalise_pairs(pairs) -> dict[tuple[int, int], str]:
+    """Accept {(indicator_id, unit_id): from_period} or an iterable of (indicator_id, unit_id,
+    from_period) triples; keep the earliest period per pair."""
+    items = pairs.items() if isinstance(pairs, Mapping) else (((a, b), p) for a, b, p in pairs)
+    out: dict[tuple[int, int], str] = {}
+    for (indicator_id, unit_id), period in items:
+        key = (int(indicator_id), int(unit_id))
+        out[key] = min(out.get(key, period), period)
+    return out
+
+
+def _create_scope(cursor, pairs: dict[tuple[int, int], str]) -> None:
+    vendor = connection.vendor
+    temp = "CREATE TEMP TABLE" if vendor == "sqlite" else "CREATE TEMP TABLE"
+    on_commit = " ON COMMIT DROP" if vendor == "postgresql" else ""
+    cursor.execute(f"DROP TABLE IF EXISTS {SCOPE}")
+    cursor.execute(
+        f"{temp} {SCOPE} (indicator_id bigint NOT NULL, unit_id bigint NOT NULL, from_period varchar(7) NOT NULL, "
+        f"window_from varchar(7), PRIMARY KEY (indicator_id, unit_id)){on_commit}"
+    )
+    rows = [(i, u, p) for (i, u), p in pairs.items()]
+    if vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {SCOPE} (indicator_id, unit_id, from_period) VALUES %s",
+            rows,
+            page_size=10000,
+        )
+    else:
+        cursor.executemany(
+            f"INSERT INTO {SCOPE} (indicator_id, unit_id, from_period) VALUES (%s, %s, %s)", rows
+        )
+    # The window must start at the pair's latest earlier report, so LAG() finds it.
+    cursor.execute(
+        f"""UPDATE {SCOPE} SET window_from = COALESCE(
+                (SELECT MAX(dv.period) FROM {DV} dv
+                 WHERE dv.indicator_id = {SCOPE}.indicator_id AND dv.unit_id = {SCOPE}.unit_id
+                   AND dv.period < {SCOPE}.from_period AND dv.value IS NOT NULL),
+                from_period)"""
+    )
+    if vendor == "postgresql":
+        cursor.execute(f"ANALYZE {SCOPE}")
+
+
+# ------------------------------------------------------------------------------------ the passes
+def _write_statuses(cursor, scoped: bool, nested: bool = False) -> int:
+    vendor = connection.vendor
+    if scoped:
+        cursor.execute(
+            f"""DELETE FROM {VS} WHERE data_value_id IN (
+                    SELECT dv.id FROM {DV} dv JOIN {SCOPE} s
+                      ON s.indicator_id = dv.indicator_id AND s.unit_id = dv.unit_id
+                    WHERE dv.period >= s.from_period)"""
+        )
+    elif vendor == "postgresql" and not nested:
+        # TRUNCATE is transactional on PostgreSQL and leaves no dead tuples; it locks readers of the
+        # status table out for the duration, which is why only the full recompute uses it. Inside a
+        # caller's transaction that already wrote status rows (pending deferred FK checks) it is refused,
+        # hence DELETE there.
+        cursor.execute(f"TRUNCATE {VS}")
+    else:
+        cursor.execute(f"DELETE FROM {VS}")
+    cursor.execute(insert_status_sql(vendor, scoped))
+    return cursor.rowcount
+
+
+def _apply_tiers(cursor, scoped: bool) -> None:
+    """Tiered indicators (CQS-WORK-ONLINE) keep one value per level in `DataValue.tiers`; judge each
+    against its own level's target. A handful of rows (one per tiered indicator and period), so the
+    pure rule is applied in Python rather than duplicated in SQL."""
+    from .models import DataValue, Target, ValueStatus
+
+    qs = DataValue.objects.filter(tiers__isnull=False).select_related("indicator")
+    if scoped:
+        qs = qs.extra(  # noqa: S610 - constant SQL, no user input
+            where=[
+                f"EXISTS (SELECT 1 FROM {SCOPE} s WHERE s.indicator_id = {DV}.indicator_id "
+                f"AND s.unit_id = {DV}.unit_id AND {DV}.period >= s.from_period)"
+            ]
+        )
+    values = [dv for dv in qs if isinstance(dv.tiers, dict) and dv.tiers]
+    if not values:
+        return
+    targets: dict[int, list[TargetRule]] = {}
+    for t in Target.objects.filter(indicator__in={dv.indicator_id for dv in values}, unit__isnull=True):
+        targets.setdefault(t.indicator_id, []).append(
+            TargetRule(
+                t.comparator,
+                t.value,
+                t.value_max,
+                year=t.year,
+                levels={t.level},
+                effective_from=t.effective_from or None,
+                deadline=t.deadline,
+                pk=t.pk,
+            )
+        )
+    updates = []
+    for dv in values:
+        result = evaluate_tiers(
+            dv.tiers, targets.get(dv.indicator_id, []), period=dv.period, direction=dv.indicator.direction
+        )
+        tiers = {
+            level: {
+                "value": dv.tiers.get(level),
+                "target": float(e.target.value) if e.target else None,
+                "status": e.status,
+                "progress": float(e.progress) if e.progress is not None else None,
+            }
+            for level, e in result.levels.items()
+        }
+        updates.append(
+            ValueStatus(data_value_id=dv.pk, status=result.status, progress=result.progress, tiers=tiers)
+        )
+    ValueStatus.objects.bulk_update(updates, ["status", "progress", "tiers"])
+
+
+def _aggregate_select(vendor: str, scoped: bool) -> str:
+    """Province figure per (indicator, period) from the non-province units, with the printed total (the
+    province unit's own value) beside it."""
+    num = _vendor_sql(vendor)["num"]
+    scope = (
+        f"AND EXISTS (SELECT 1 FROM {SCOPE} s WHERE s.indicator_id = dv.indicator_id AND dv.period >= s.from_period)"
+        if scoped
+        else ""
+    )
+    return f"""
+SELECT dv.indicator_id, dv.period,
+    CASE i.aggregation
+        WHEN '{Aggregation.SUM}' THEN SUM(dv.value)
+        WHEN '{Aggregation.MEAN}' THEN AVG({num.format(x="dv.value")})
+        WHEN '{Aggregation.RATIO_OF_SUMS}' THEN
+            CASE WHEN COUNT(dv.numerator) = COUNT(*) AND COUNT(dv.denominator) = COUNT(*)
+                      AND SUM(dv.denominator) <> 0
+                 THEN SUM(dv.numerator) * 100.0 / SUM(dv.denominator) END
+    END AS computed,
+    (SELECT p.value FROM {DV} p JOIN units_unit pu ON pu.id = p.unit_id
+      WHERE pu.level = 'province' AND p.indicator_id = dv.indicator_id AND p.period = dv.period
+      ORDER BY pu.id LIMIT 1) AS printed,
+    COUNT(*) AS unit_count
+FROM {DV} dv
+JOIN units_unit u ON u.id = dv.unit_id
+JOIN indicators_indicator i ON i.id = dv.indicator_id
+WHERE u.level <> 'province' AND dv.value IS NOT NULL AND i.aggregation <> '{Aggregation.NONE}' {scope}
+GROUP BY dv.indicator_id, dv.period, i.aggregation
+"""
+
+
+def _write_aggregates(cursor, scoped: bool) -> tuple[int, int]:
+    vendor = connection.vendor
+    if scoped:
+        cursor.execute(
+            f"""DELETE FROM indicators_provinceaggregate WHERE EXISTS (
+                    SELECT 1 FROM {SCOPE} s WHERE s.indicator_id = indicators_provinceaggregate.indicator_id
+                    AND indicators_provinceaggregate.period >= s.from_period)"""
+        )
+    else:
+        cursor.execute("DELETE FROM indicators_provinceaggregate")
+    cursor.execute(
+        f"""INSERT INTO indicators_provinceaggregate
+                (indicator_id, period, computed, printed, unit_count, mismatch, message)
+            SELECT a.indicator_id, a.period, a.computed, a.printed, a.unit_count,
+                   CASE WHEN a.computed IS NOT NULL AND a.printed IS NOT NULL
+                         AND abs(a.computed - a.printed) > CASE WHEN i.measure = '{Measure.PERCENT}'
+                                                               THEN {PERCENT_TOLERANCE} ELSE {COUNT_TOLERANCE} END
+                        THEN {"TRUE" if vendor == "postgresql" else "1"} ELSE {"FALSE" if vendor == "postgresql" else "0"}
+                   END,
+                   ''
+            FROM ({_aggregate_select(vendor, scoped)}) a
+            JOIN indicators_indicator i ON i.id = a.indicator_id"""
+    )
+    written = cursor.rowcount
+    # The message names both numbers in the Vietnamese way: a few rows, formatted by the pure rule.
+    from .models import ProvinceAggregate
+
+    mismatched = list(ProvinceAggregate.objects.filter(mismatch=True, message="").select_related("indicator"))
+    for agg in mismatched:
+        agg.message = mismatch_message(agg.computed, agg.printed, agg.indicator.measure)
+    ProvinceAggregate.objects.bulk_update(mismatched, ["message"])
+    # Flag the province's printed value of every mismatching total, clear it where it now adds up. Few
+    # rows (one per indicator and period), so they are read and updated by primary key.
+    scope = (
+        f"WHERE EXISTS (SELECT 1 FROM {SCOPE} s WHERE s.indicator_id = p.indicator_id AND p.period >= s.from_period)"
+        if scoped
+        else ""
+    )
+    cursor.execute(
+        f"""SELECT p.id, a.mismatch FROM {DV} p
+            JOIN units_unit pu ON pu.id = p.unit_id AND pu.level = 'province'
+            LEFT JOIN indicators_provinceaggregate a ON a.indicator_id = p.indicator_id AND a.period = p.period
+            {scope}"""
+    )
+    rows = cursor.fetchall()
+    bit = BIT[QualityFlag.TOTAL_MISMATCH]
+    flagged = [pk for pk, mismatch in rows if mismatch]
+    clean = [pk for pk, mismatch in rows if not mismatch]
+    for ids, expr in ((flagged, f"flags | {bit}"), (clean, f"flags & ~{bit}")):
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(
+                f"UPDATE {VS} SET flags = {expr} WHERE data_value_id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+    return written, len(mismatched)
+
+
+def _write_completeness(cursor, periods_groups: Iterable[tuple[str, str]] | None) -> int:
+    """Pin the expected units of each (period, group) the first time it is computed, then stamp the day
+    each unit first reported (the earliest `created_at` of its values in that group and period)."""
+    from units.models import Unit
+
+    from .models import Completeness, DataValue, Indicator
+
+    if periods_groups is None:
+        periods_groups = set(
+            DataValue.objects.values_list("period", "indicator__group").distinct().order_by()
+        )
+    periods_groups = set(periods_groups)
+    if not periods_groups:
+        return 0
+    levels_by_group: dict[str, set[str]] = {}
+    for group, reported_by in Indicator.objects.values_list("group", "reported_by"):
+        levels_by_group.setdefault(group, set()).update(reported_by or [])
+    pinned = set(
+        Completeness.objects.filter(period__in={p for p, _ in periods_groups})
+        .values_list("period", "group")
+        .distinct()
+        .order_by()
+    )
+    units_by_level: dict[str, list[int]] = {}
+    for unit_id, level in Unit.objects.active().values_list("id", "level"):
+        units_by_level.setdefault(level, []).append(unit_id)
+    new_rows = []
+    for period, group in sorted(periods_groups - pinned):
+        due = _due_on(period)
+        for level in sorted(levels_by_group.get(group, ())):
+            new_rows.extend(
+                Completeness(period=period, group=group, unit_id=u, due_on=due)
+                for u in units_by_level.get(level, ())
+            )
+    Completeness.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
+    # One set-based UPDATE: the first day each pinned unit reported, in the local time zone.
+    if connection.vendor == "postgresql":
+        first_day = "(MIN(dv.created_at) AT TIME ZONE %s)::date"
+        tz_params = [timezone.get_current_timezone_name()]
+    else:
+        offset = timezone.localtime().utcoffset()
+        first_day = "date(MIN(dv.created_at), %s)"
+        tz_params = [f"{int(offset.total_seconds() // 60):+d} minutes"]
+    periods = sorted({p for p, _ in periods_groups})
+    cursor.execute(
+        f"""UPDATE indicators_completeness SET reported_on = r.first_day
+            FROM (SELECT dv.unit_id, dv.period, i."group" AS grp, {first_day} AS first_day
+                  FROM {DV} dv JOIN indicators_indicator i ON i.id = dv.indicator_id
+                  WHERE dv.period IN ({", ".join(["%s"] * len(periods))})
+                  GROUP BY dv.unit_id, dv.period, i."group") r
+            WHERE r.unit_id = indicators_completeness.unit_id AND r.period = indicators_completeness.period
+              AND r.grp = indicators_completeness."group"
+              AND (indicators_completeness.reported_on IS NULL OR indicators_completeness.reported_on <> r.first_day)""",
+        tz_params + periods,
+    )
+    return len(new_rows)
+
+
+def _due_on(period: str) -> datetime.date:
+    year, month = int(period[:4]), int(period[5:7])
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime.date(year, month, REPORT_DUE_DAY)
+
+
+def _status_counts(cursor, scoped: bool) -> dict:
+    if scoped:
+        cursor.execute(
+            f"""SELECT vs.status, COUNT(*) FROM {VS} vs JOIN {DV} dv ON dv.id = vs.data_value_id
+                JOIN {SCOPE} s ON s.indicator_id = dv.indicator_id AND s.unit_id = dv.unit_id
+                WHERE dv.period >= s.from_period GROUP BY vs.status"""
+        )
+    else:
+        cursor.execute(f"SELECT status, COUNT(*) FROM {VS} GROUP BY status")
+    return dict(sorted(cursor.fetchall()))
+
+
+# ------------------------------------------------------------------------------------ entry points
+# Recomputes are serialised on PostgreSQL: two tasks for overlapping pairs would otherwise both delete
+# the same rows and then collide inserting them. SQLite serialises writers by itself.
+LOCK_KEY = 5_050_505
+
+
+def _serialise(cursor) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def recompute_all(*, completeness: bool = True) -> RecomputeResult:
+    """Recompute every status, aggregate and completeness row in one transaction."""
+    result = RecomputeResult()
+    nested = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        _serialise(cursor)
+        result.values = _write_statuses(cursor, scoped=False, nested=nested)
+        _apply_tiers(cursor, scoped=False)
+        result.aggregates, result.mismatches = _write_aggregates(cursor, scoped=False)
+        if completeness:
+            result.completeness = _write_completeness(cursor, None)
+        result.statuses = _status_counts(cursor, scoped=False)
+    logger.info("status recompute (all): %s", result.as_dict())
+    return result
+
+
+def recompute_pairs(pairs, *, completeness: bool = True) -> RecomputeResult:
+    """Recompute the values of the given (indicator_id, unit_id) pairs from each pair's period on."""
+    from .models import DataValue, Indicator
+
+    pairs = _normalise_pairs(pairs)
+    result = RecomputeResult()
+    if not pairs:
+        return result
+    with transaction.atomic(), connection.cursor() as cursor:
+        _serialise(cursor)
+        _create_scope(cursor, pairs)
+        result.values = _write_statuses(cursor, scoped=True)
+        _apply_tiers(cursor, scoped=True)
+        result.aggregates, result.mismatches = _write_aggregates(cursor, scoped=True)
+        if completeness:
+            groups = dict(Indicator.objects.filter(id__in={i for i, _ in pairs}).values_list("id", "group"))
+            earliest = min(pairs.values())
+            periods = set(
+                DataValue.objects.filter(indicator_id__in=groups, period__gte=earliest)
+                .values_list("period", flat=True)
+                .distinct()
+                .order_by()
+            )
+            result.completeness = _write_completeness(
+                cursor,
+                {
+                    (p, g)
+                    for p in periods
+                    for (i, _u), start in pairs.items()
+                    if p >= start
+                    for g in [groups.get(i)]
+                    if g
+                },
+            )
+        result.statuses = _status_counts(cursor, scoped=True)
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TABLE IF EXISTS {SCOPE}")
+    logger.info("status recompute (%d pairs): %s", len(pairs), result.as_dict())
+    return result
+
+
+def recompute_period(period: str, **kwargs) -> RecomputeResult:
+    """Every pair that has a value in ``period``, from that period on."""
+    from .models import DataValue
+
+    pairs = {
+        (i, u): period
+        for i, u in DataValue.objects.filter(period=period).values_list("indicator_id", "unit_id")
+    }
+    return recompute_pairs(pairs, **kwargs)
+
+
+def recompute_indicators(indicator_ids: Iterable[int], **kwargs) -> RecomputeResult:
+    """Every value of the given indicators (after a target or catalogue change)."""
+    from .models import DataValue
+
+    pairs = {
+        (i, u): "0000-01"
+        for i, u in DataValue.objects.filter(indicator_id__in=list(indicator_ids))
+        .values_list("indicator_id", "unit_id")
+        .distinct()
+        .order_by()
+    }
+    return recompute_pairs(pairs, **kwargs)
+
+
+# -------------------------------------------------------------------------------------- reading
+STATUS_EXPORT_KEYS = (
+    "target",
+    "status",
+    "status_label",
+    "progress",
+    "previous_period",
+    "previous_value",
+    "change",
+    "change_pct",
+    "change_text",
+    "increment",
+    "flags",
+)
+
+
+def status_fields(data_value_ids: Iterable[int]) -> dict[int, dict]:
+    """The computed fields of each value for exports and the API, keyed by DataValue id. A value the
+    engine has not reached yet gets the keys with nulls."""
+    from .models import ValueStatus
+
+    def num(d):
+        if d is None:
+            return None
+        return int(d) if d == d.to_integral_value() else float(d)
+
+    out = {}
+    ids = list(data_value_ids)
+    for start in range(0, len(ids), 5000):
+        for vs in ValueStatus.objects.filter(data_value_id__in=ids[start : start + 5000]):
+            out[vs.data_value_id] = {
+                "target": num(vs.target_value),
+                "status": vs.status,
+                "status_label": str(Status(vs.status).label),
+                "progress": num(vs.progress),
+                "previous_period": vs.previous_period or None,
+                "previous_value": num(vs.previous_value),
+                "change": num(vs.change),
+                "change_pct": num(vs.change_pct),
+                "change_text": vs.change_text,
+                "increment": num(vs.increment),
+                "flags": vs.flag_list,
+                **({"tier_status": vs.tiers} if vs.tiers else {}),
+            }
+    return out
+
+
+def empty_status_fields() -> dict:
+    return {key: ([] if key == "flags" else None) for key in STATUS_EXPORT_KEYS}
