@@ -108,6 +108,14 @@ class ParsedValue:
     tiers: dict[str, Decimal] | None = None  # tiered KH57 cell: {"province": 95, "district": 92, ...}
     note: str = ""
     flags: list[str] = field(default_factory=list)  # e.g. ["dot_decimal"], ["no_transaction"]
+    # Added by the intake: a layout that carries its own period per row (long format, entry
+    # template) sets it; otherwise the import's period applies. `indicator_is_label` means
+    # `indicator` holds a printed name or code still to be resolved against the catalogue.
+    period: str | None = None
+    indicator_is_label: bool = False
+    target_printed: str = ""  # KH57: the target as the row prints it ("đạt 70%")
+    level_hint: str | None = None  # the unit level the layout expects (helps unit matching)
+    unit_column: int | None = None  # 1-based column of the printed unit name, for messages
 
 
 @dataclass

@@ -68,6 +68,7 @@ class SheetData:
     percent_cells: frozenset[tuple[int, int]] | None = None  # None: number formats unknown
     formula_without_value: list[tuple[int, int]] = field(default_factory=list)
     _anchor: dict[tuple[int, int], tuple[int, int]] | None = field(default=None, repr=False)
+    _width: int | None = field(default=None, repr=False)
 
     @property
     def height(self) -> int:
@@ -75,7 +76,10 @@ class SheetData:
 
     @property
     def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        if self._width is None:
+            # calamine returns rectangular rows; padding (`_pad`) keeps them so
+            self._width = max((len(r) for r in self.rows), default=0)
+        return self._width
 
     def raw(self, r: int, c: int):
         """The stored value of a cell, '' outside the data."""

@@ -413,6 +413,8 @@ def parse_unit_table(
             else:
                 pv = ctx.read(r, c, role, headers[c], value_rows, **kw)
                 if pv is not None:
+                    pv.unit_column = table.unit_col + 1
+                    pv.level_hint = unit_level
                     column_values.append((pv, total))
         if role.derived is None and role.kind in (Kind.COUNT, Kind.AMOUNT):
             suggest_from_total(column_values, result)

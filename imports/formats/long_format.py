@@ -1,15 +1,204 @@
+"""Long format: one value per row — indicator, unit, period, value, note — for back-fills and
+exports of other systems. Indicators and units may be given by code or by name (resolved against
+the catalogue in validation); the period is per row ('2023-08', '08/2023', a date cell).
+
+Column headers are recognised in Vietnamese or English, in any order; extra columns are warned
+about. This is the hot path for large files (200,000 rows): the loop below avoids the generic cell
+reader for plain numeric cells."""
+
 from __future__ import annotations
 
-from ..types import SheetResult
+from decimal import Decimal
+
+from ..numbers import Kind, raw_text, read_number
+from ..periods import read_period
+from ..types import CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
+from .base import fold
 
 LAYOUT = "long_format"
-TITLE = "long_format"
+TITLE = "Bảng dạng dài (chỉ tiêu, đơn vị, kỳ, giá trị)"
+
+HEADERS = {
+    "indicator": {"indicator", "chi tieu", "ma chi tieu", "ten chi tieu", "indicator code", "ma"},
+    "unit": {"unit", "don vi", "ma don vi", "ten don vi", "unit code"},
+    "period": {"period", "ky", "ky bao cao", "thang", "thoi gian", "ky so lieu"},
+    "value": {"value", "gia tri", "so lieu", "ket qua"},
+    "note": {"note", "ghi chu", "notes"},
+}
+
+
+def _header(sheet: SheetData, max_rows: int = 6) -> tuple[int, dict[str, int], list[int]] | None:
+    for r in range(min(max_rows, sheet.height)):
+        found: dict[str, int] = {}
+        extra: list[int] = []
+        for c in range(sheet.width):
+            f = fold(sheet.raw(r, c))
+            if not f:
+                continue
+            for key, names in HEADERS.items():
+                if f in names and key not in found:
+                    found[key] = c
+                    break
+            else:
+                extra.append(c)
+        if {"indicator", "unit", "period", "value"} <= found.keys():
+            return r, found, extra
+    return None
 
 
 def detect(sheet: SheetData) -> int:
-    return 0
+    return 10 if _header(sheet) else 0
 
 
 def parse(sheet: SheetData) -> SheetResult:
-    return SheetResult(sheet=sheet.name, layout=LAYOUT)
+    result = SheetResult(sheet=sheet.name, layout=LAYOUT)
+    found = _header(sheet)
+    if found is None:
+        result.problems.append(
+            RowError(
+                sheet.name,
+                None,
+                None,
+                "",
+                "Thiếu cột bắt buộc: chỉ tiêu, đơn vị, kỳ, giá trị",
+                code="missing_column",
+            )
+        )
+        return result
+    hr, cols, extra = found
+    for c in extra:
+        h = raw_text(sheet.raw(hr, c))
+        result.problems.append(
+            RowError(
+                sheet.name,
+                hr + 1,
+                c + 1,
+                h,
+                f"Không nhận ra cột '{h}'; số liệu của cột này không được nhập.",
+                Severity.WARNING,
+                header=h,
+                code="unmapped_column",
+            )
+        )
+    ci, cu, cp, cv = cols["indicator"], cols["unit"], cols["period"], cols["value"]
+    cn = cols.get("note")
+    headers = {k: raw_text(sheet.raw(hr, c)) for k, c in cols.items()}
+    name = sheet.name
+    values = result.values
+    problems = result.problems
+    period_cache: dict = {}
+    for r in range(hr + 1, sheet.height):
+        row = sheet.rows[r]
+        n = len(row)
+        ind = row[ci] if ci < n else ""
+        unit = row[cu] if cu < n else ""
+        per = row[cp] if cp < n else ""
+        raw = row[cv] if cv < n else ""
+        if ind == "" and unit == "" and per == "" and raw == "":
+            continue
+        ind_text = ind.strip() if isinstance(ind, str) else raw_text(ind)
+        unit_text = unit.strip() if isinstance(unit, str) else raw_text(unit)
+        key = per if isinstance(per, str) else repr(per)
+        period = period_cache.get(key)
+        if period is None:
+            period = read_period(per) or ""
+            period_cache[key] = period
+        row_no = r + 1
+        if not ind_text:
+            problems.append(
+                RowError(
+                    name,
+                    row_no,
+                    ci + 1,
+                    "",
+                    "Thiếu chỉ tiêu",
+                    header=headers["indicator"],
+                    code="missing_indicator",
+                )
+            )
+        if not unit_text:
+            problems.append(
+                RowError(
+                    name, row_no, cu + 1, "", "Thiếu đơn vị", header=headers["unit"], code="missing_unit"
+                )
+            )
+        if not period:
+            problems.append(
+                RowError(
+                    name,
+                    row_no,
+                    cp + 1,
+                    raw_text(per),
+                    f'"{raw_text(per)}" không phải là kỳ báo cáo (YYYY-MM)',
+                    header=headers["period"],
+                    code="bad_period",
+                )
+            )
+        flags: list[str] = [] if period else ["error"]
+        if type(raw) is float:
+            value = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
+            raw_s = repr(raw)
+        else:
+            reading = read_number(raw, Kind.NUMBER)
+            raw_s = raw_text(raw)
+            if reading.empty:
+                problems.append(
+                    RowError(
+                        name,
+                        row_no,
+                        cv + 1,
+                        "",
+                        "Thiếu giá trị",
+                        Severity.WARNING,
+                        header=headers["value"],
+                        code="empty_value",
+                    )
+                )
+                continue
+            value = reading.value
+            flags = flags + reading.flags
+            if reading.error:
+                problems.append(
+                    RowError(
+                        name,
+                        row_no,
+                        cv + 1,
+                        raw_s,
+                        reading.error,
+                        header=headers["value"],
+                        code="not_a_number",
+                    )
+                )
+                flags = flags + ["error"]
+            for w in reading.warnings:
+                problems.append(
+                    RowError(
+                        name,
+                        row_no,
+                        cv + 1,
+                        raw_s,
+                        w,
+                        Severity.WARNING,
+                        header=headers["value"],
+                        code="number_warning",
+                    )
+                )
+        note = ""
+        if cn is not None and cn < n and row[cn] != "":
+            note = raw_text(row[cn]).strip()
+        values.append(
+            ParsedValue(
+                ind_text,
+                CellRef(name, row_no, cv + 1, headers["value"]),
+                raw_s,
+                value,
+                unit_label=unit_text,
+                note=note,
+                flags=flags,
+                period=period or None,
+                indicator_is_label=True,
+                unit_column=cu + 1,
+            )
+        )
+    return result
