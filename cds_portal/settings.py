@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "indicators",
     "imports",
     "reports",
+    "cds_portal",
 ]
 
 MIDDLEWARE = [

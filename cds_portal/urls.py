@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from cds_portal.health import healthz
 from indicators import views as indicator_views
 
 admin.site.site_header = _("Quản trị CĐS Portal")
@@ -11,6 +12,7 @@ admin.site.index_title = _("Danh mục và dữ liệu")
 
 urlpatterns = [
     path("", indicator_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("nhap-lieu/", include("imports.urls")),
