@@ -15,7 +15,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("indicators.urls")),  # /indicators/<CODE>/, /dti/<YEAR>/
+    path("units/", include("units.urls")),
     path("nhap-lieu/", include("imports.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("api/v1/", include("cds_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
