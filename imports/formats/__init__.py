@@ -7,6 +7,7 @@ senders rename and reorder sheets. Every module has `LAYOUT`, `TITLE` (Vietnames
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -89,3 +90,31 @@ def parse_workbook(workbook: WorkbookData) -> tuple[list[SheetResult], list[RowE
         detections.append(Detection(sheet.name, module.LAYOUT, module.TITLE, score))
         results.append(module.parse(sheet))
     return results, problems, detections
+
+
+_REPORT_MONTH = re.compile(r"(?:bao cao|so lieu|ky bao cao)[^|]{0,30}?thang (\d{1,2}) (?:nam )?(\d{4})")
+
+
+def propose_period(workbook: WorkbookData, results: list[SheetResult]) -> str | None:
+    """A period named unambiguously by the workbook: the layouts' hints (entry template, KH57
+    report), else a heading such as "Báo cáo … tháng 8/2023" — but never a comparison
+    ("So với báo cáo chuyên đề tháng 12/2022") nor a date in a column header. None if several."""
+    from .base import fold
+
+    hints = {r.period_hint for r in results if r.period_hint}
+    if len(hints) == 1:
+        return hints.pop()
+    if hints:
+        return None
+    found = set()
+    for sheet in workbook.sheets:
+        for r in range(min(2, sheet.height)):
+            text = fold(sheet.raw(r, 0))
+            for m in _REPORT_MONTH.finditer(text):
+                start = m.start()
+                if "so voi" in text[max(0, start - 12) : start + 1]:
+                    continue
+                month, year = int(m.group(1)), int(m.group(2))
+                if 1 <= month <= 12:
+                    found.add(f"{year:04d}-{month:02d}")
+    return found.pop() if len(found) == 1 else None

@@ -1,0 +1,96 @@
+"""python manage.py import_workbook FILE [--period YYYY-MM] [--dry-run] [--skip-invalid] [--user USERNAME] [--json]
+
+Exit codes: 0 committed or a clean dry run, 1 rejected (errors; nothing written), 2 the file cannot
+be read (or does not exist). With --json, one JSON object on stdout: batch, status, period, counts
+{new, changed, unchanged, skipped}, errors, warnings (lists of {sheet, row, column, cell, value,
+message}), plus skipped cells and the detected sheets."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from imports.periods import valid_period
+from imports.services import import_file
+
+
+class Command(BaseCommand):
+    help = "Nhập một tệp Excel báo cáo (kiểm tra, xem trước, ghi số liệu)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--period", help="Kỳ báo cáo YYYY-MM")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi")
+        parser.add_argument("--skip-invalid", action="store_true", help="Ghi các ô hợp lệ, bỏ qua ô lỗi")
+        parser.add_argument("--user", help="Nhập với quyền của người dùng này")
+        parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
+
+    def _fail(self, options, code, message):
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "batch": None,
+                        "status": "rejected",
+                        "period": options.get("period"),
+                        "counts": {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0},
+                        "errors": [
+                            {
+                                "sheet": "",
+                                "row": None,
+                                "column": "",
+                                "cell": "",
+                                "value": "",
+                                "message": message,
+                            }
+                        ],
+                        "warnings": [],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            self.stderr.write(message)
+        sys.exit(code)
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            self._fail(options, 2, f"Không tìm thấy tệp {path}")
+        period = options.get("period")
+        if period and not valid_period(period):
+            self._fail(options, 1, f'Kỳ báo cáo "{period}" không hợp lệ (định dạng YYYY-MM)')
+        user = None
+        if options.get("user"):
+            try:
+                user = get_user_model().objects.get(username=options["user"])
+            except get_user_model().DoesNotExist:
+                self._fail(options, 1, f"Không có người dùng '{options['user']}'")
+        outcome = import_file(
+            path,
+            period=period,
+            user=user,
+            commit=not options["dry_run"],
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            source_kind="cli",
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False, default=str))
+        else:
+            self.stdout.write(
+                f"Lô #{outcome.batch.pk if outcome.batch else '-'} · kỳ {outcome.period or '?'} · {outcome.summary()}"
+            )
+            for e in outcome.errors:
+                self.stdout.write(f"  LỖI {e['message']}")
+            for w in outcome.warnings:
+                self.stdout.write(f"  CẢNH BÁO {w['message']}")
+            for s in outcome.skipped:
+                self.stdout.write(f"  BỎ QUA {s['sheet']}!{s['cell']}")
+        if outcome.exit_code:
+            sys.exit(outcome.exit_code)
+
+
+__all__ = ["Command", "CommandError"]

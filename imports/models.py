@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportBatch(models.Model):
+    """One uploaded workbook and what became of it: preview, commit, undo.
+
+    The file is kept; a commit re-reads it with the user's corrections and exclusions applied, so
+    the preview never has to store every parsed value. `diff` keeps the first cells that would
+    change (the preview page shows them); the counts cover every cell.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang xử lý")
+        PREVIEW = "preview", _("Chờ xác nhận")
+        REJECTED = "rejected", _("Có lỗi, chưa nhập")
+        COMMITTED = "committed", _("Đã nhập")
+        UNDONE = "undone", _("Đã hoàn tác")
+        FAILED = "failed", _("Không đọc được tệp")
+        DRY_RUN = "dry_run", _("Chạy thử")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Trang nhập liệu")
+        CLI = "cli", _("Dòng lệnh")
+        API = "api", _("API")
+
+    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/", blank=True, max_length=300)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(_("mã băm"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+    )
+    period = models.CharField(_("kỳ"), max_length=7, blank=True)
+    source = models.CharField(_("kênh"), max_length=4, choices=Source.choices, default=Source.WEB)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    skip_invalid = models.BooleanField(_("bỏ qua ô lỗi"), default=False)
+    counts = models.JSONField(_("số lượng"), default=dict, blank=True)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    warnings = models.JSONField(_("cảnh báo"), default=list, blank=True)
+    skipped = models.JSONField(_("ô bỏ qua"), default=list, blank=True)
+    sheets = models.JSONField(_("các sheet"), default=list, blank=True)
+    diff = models.JSONField(_("thay đổi"), default=list, blank=True)
+    corrections = models.JSONField(_("sửa tay"), default=dict, blank=True)
+    exclusions = models.JSONField(_("ô loại trừ"), default=list, blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
+    progress = models.PositiveSmallIntegerField(_("tiến độ"), default=0)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("hoàn tác lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lô nhập số liệu")
+        verbose_name_plural = _("lô nhập số liệu")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period="") | models.Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+                name="%(app_label)s_%(class)s_period_format",
+                violation_error_message=_("Kỳ báo cáo phải có dạng YYYY-MM."),
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.PREVIEW and (not self.errors or self.skip_invalid)
+
+    @property
+    def can_undo(self) -> bool:
+        return self.status == self.Status.COMMITTED

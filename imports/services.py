@@ -1,0 +1,945 @@
+"""The intake workflow: read → parse → validate → preview → commit, and undo.
+
+Views, the API, the management command and tasks call these; nothing here sees a request.
+
+- `import_file()` is the one-shot path (CLI, API, seed_demo): it saves an ImportBatch and commits
+  when asked and clean (or with `skip_invalid`).
+- `create_preview()` / `update_preview()` / `commit_batch()` are the web path: the batch keeps the
+  file, the user's corrections and exclusions; commit re-reads the file with them applied.
+- `undo_batch()` restores every value a batch changed from its audit entries.
+
+Writes are set-based inside one short `transaction.atomic()`: on PostgreSQL the rows are COPY'd into
+a temporary table, audit entries are written with one `INSERT … SELECT` (before/after as JSON), and
+values with one `INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM` (so unchanged rows are
+not touched and re-importing the same file changes nothing). Other databases use
+`bulk_create(update_conflicts=True)` after a diff in Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from indicators.models import AuditEntry, DataValue, Indicator
+from units.matching import UnitCandidate, UnitIndex
+from units.models import Unit
+from units.roles import Role, role_of
+
+from .formats import parse_workbook, propose_period
+from .models import ImportBatch
+from .numbers import format_vn
+from .periods import valid_period
+from .types import RowError, Severity
+from .validation import Catalogue, IndicatorMeta, ResolvedValue, Validated, validate
+from .workbook import WorkbookError, read_workbook
+
+DIFF_LIMIT = 2000  # cells kept in a batch's preview diff; counts cover every cell
+VALUE_ACTION = "indicators.value"
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+
+# ---- catalogue and scope ---------------------------------------------------------------------
+
+
+def build_catalogue() -> Catalogue:
+    indicators = {
+        code: IndicatorMeta(code, name, measure, aggregation, tuple(reported_by or ()), cumulative or "", pk)
+        for pk, code, name, measure, aggregation, reported_by, cumulative in Indicator.objects.values_list(
+            "id", "code", "name", "measure", "aggregation", "reported_by", "cumulative"
+        )
+    }
+    units, ids = [], {}
+    for pk, code, name, short, aliases, level in Unit.objects.filter(active=True).values_list(
+        "id", "code", "name", "short_name", "aliases", "level"
+    ):
+        units.append(UnitCandidate(code, name, short or "", tuple(aliases or ()), level))
+        ids[code] = pk
+    return Catalogue(indicators, UnitIndex(units), ids)
+
+
+def writable_units(user) -> set[str] | None:
+    """None = every unit (staff, or the system when no user is given)."""
+    if user is None or role_of(user) == Role.STAFF:
+        return None
+    return set(Unit.objects.writable_by(user).values_list("code", flat=True))
+
+
+# ---- analysis --------------------------------------------------------------------------------
+
+
+@dataclass
+class Analysis:
+    period: str
+    period_proposed: str | None
+    validated: Validated
+    sheets: list[dict]
+    problems: list[RowError]  # workbook-level + validation problems, every one
+    counts: dict = field(default_factory=dict)
+    diff: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[RowError]:
+        return [p for p in self.problems if p.severity == Severity.WARNING]
+
+
+def _previous_values(catalogue: Catalogue, period: str):
+    def previous(keys):
+        wanted = {(i, u) for i, u, _p in keys}
+        if not wanted:
+            return {}
+        ind_ids = {catalogue.indicators[i].id: i for i, _u in wanted if catalogue.indicators[i].id}
+        unit_ids = {catalogue.unit_ids[u]: u for _i, u in wanted if u in catalogue.unit_ids}
+        out = {}
+        for ind_id, unit_id, per, value in (
+            DataValue.objects.filter(indicator_id__in=ind_ids, unit_id__in=unit_ids, period__lt=period)
+            .exclude(value=None)
+            .order_by("indicator_id", "unit_id", "-period")
+            .values_list("indicator_id", "unit_id", "period", "value")
+        ):
+            key = (ind_ids[ind_id], unit_ids[unit_id])
+            if key in wanted and key not in out:
+                out[key] = (value, per)
+        return out
+
+    return previous
+
+
+def analyse(
+    source,
+    *,
+    period: str | None,
+    user=None,
+    filename: str = "",
+    corrections: dict | None = None,
+    exclusions: list | None = None,
+    catalogue: Catalogue | None = None,
+) -> Analysis:
+    """Read and validate a workbook without writing. Raises WorkbookError for an unreadable file."""
+    workbook = read_workbook(source, filename=filename, max_bytes=max_upload_bytes())
+    results, problems, detections = parse_workbook(workbook)
+    proposed = propose_period(workbook, results)
+    the_period = period or proposed or ""
+    catalogue = catalogue or build_catalogue()
+    fixes = {k: Decimal(str(v)) for k, v in (corrections or {}).items()}
+    period_problem = None
+    if not the_period and any(pv.period is None for r in results for pv in r.values):
+        period_problem = RowError(
+            "", None, None, "", "Chưa có kỳ báo cáo: hãy chọn kỳ (YYYY-MM).", code="missing_period"
+        )
+    elif the_period and not valid_period(the_period):
+        period_problem = RowError(
+            "",
+            None,
+            None,
+            the_period,
+            f'Kỳ báo cáo "{the_period}" không hợp lệ (YYYY-MM).',
+            code="bad_period",
+        )
+    if period_problem is not None:
+        validated = Validated([], [p for r in results for p in r.problems], set())
+        all_problems = [period_problem, *problems, *validated.problems]
+    else:
+        validated = validate(
+            results,
+            catalogue,
+            the_period,
+            writable=writable_units(user),
+            previous=_previous_values(catalogue, the_period) if the_period else None,
+            corrections=fixes,
+            exclusions=set(exclusions or ()),
+        )
+        all_problems = list(problems) + list(validated.problems)
+    sheets = [
+        {
+            "sheet": d.sheet,
+            "layout": d.layout,
+            "title": d.title,
+            "values": sum(1 for v in validated.values if v.ref.sheet == d.sheet),
+        }
+        for d in detections
+    ]
+    analysis = Analysis(the_period, proposed, validated, sheets, all_problems)
+    analysis.skipped = [
+        {"sheet": k.split("!")[0], "cell": k.split("!")[1]} for k in sorted(validated.invalid_cells)
+    ]
+    return analysis
+
+
+def compare(
+    values: list[ResolvedValue], catalogue: Catalogue, *, diff_limit: int = DIFF_LIMIT
+) -> tuple[dict, list]:
+    """Counts new / changed / unchanged against what is stored, and the first changed cells."""
+    existing = _existing(values, catalogue)
+    new = changed = unchanged = 0
+    diff = []
+    for v in values:
+        key = (catalogue.indicators[v.indicator].id, catalogue.unit_ids.get(v.unit), v.period)
+        old = existing.get(key)
+        if old is None:
+            new += 1
+            kind = "new"
+        elif _same(old, v):
+            unchanged += 1
+            continue
+        else:
+            changed += 1
+            kind = "changed"
+        if len(diff) < diff_limit:
+            diff.append(
+                {
+                    "sheet": v.ref.sheet,
+                    "cell": v.ref.cell,
+                    "indicator": v.indicator,
+                    "unit": v.unit,
+                    "period": v.period,
+                    "kind": kind,
+                    "before": None if old is None else _text(old[0]),
+                    "after": _text(v.value),
+                    "raw": v.raw,
+                }
+            )
+    return {"new": new, "changed": changed, "unchanged": unchanged}, diff
+
+
+def _text(d) -> str | None:
+    return None if d is None else format(Decimal(d).normalize(), "f")
+
+
+def _same(old: tuple, v: ResolvedValue) -> bool:
+    def eq(a, b):
+        if a is None or b is None:
+            return a is None and b is None
+        return Decimal(a) == Decimal(b)
+
+    value, numerator, denominator, tiers, note = old
+    return (
+        eq(value, v.value)
+        and eq(numerator, v.numerator)
+        and eq(denominator, v.denominator)
+        and (tiers or None) == (_tiers_json(v.tiers) or None)
+        and (note or "") == (v.note or "")
+    )
+
+
+def _tiers_json(tiers):
+    if not tiers:
+        return None
+    return {k: format(Decimal(x).normalize(), "f") if x is not None else None for k, x in tiers.items()}
+
+
+def _existing(values: list[ResolvedValue], catalogue: Catalogue) -> dict:
+    if not values:
+        return {}
+    ind_ids = {catalogue.indicators[v.indicator].id for v in values}
+    periods = {v.period for v in values}
+    unit_ids = {catalogue.unit_ids[v.unit] for v in values if v.unit in catalogue.unit_ids}
+    qs = DataValue.objects.filter(indicator_id__in=ind_ids, period__in=periods)
+    if len(unit_ids) < 500:
+        qs = qs.filter(unit_id__in=unit_ids)
+    return {
+        (i, u, p): (val, num, den, tiers, note)
+        for i, u, p, val, num, den, tiers, note in qs.values_list(
+            "indicator_id", "unit_id", "period", "value", "numerator", "denominator", "tiers", "note"
+        ).iterator(chunk_size=20000)
+    }
+
+
+# ---- writing ---------------------------------------------------------------------------------
+
+
+def write_values(
+    values: list[ResolvedValue], catalogue: Catalogue, *, batch_id: int, user
+) -> tuple[int, int]:
+    """Upsert values and their audit entries; returns (new, changed). Call inside atomic()."""
+    if not values:
+        return 0, 0
+    user_id = user.pk if user is not None and getattr(user, "pk", None) else None
+    if connection.vendor == "postgresql":
+        new, changed = _write_postgres(values, catalogue, batch_id=batch_id, user_id=user_id)
+    else:
+        new, changed = _write_generic(values, catalogue, batch_id=batch_id, user_id=user_id)
+    if new or changed:
+        _notify_status_engine(batch_id)
+    return new, changed
+
+
+def _notify_status_engine(batch_id: int) -> None:
+    """The single call site telling the status engine what changed (enqueued on commit)."""
+    pairs: dict[tuple[int, int], str] = {}
+    for ind, unit, per in (
+        DataValue.objects.filter(batch_id=batch_id)
+        .values_list("indicator_id", "unit_id", "period")
+        .iterator(chunk_size=20000)
+    ):
+        key = (ind, unit)
+        if key not in pairs or per < pairs[key]:
+            pairs[key] = per
+    _values_changed(pairs)
+
+
+def _values_changed(pairs: dict[tuple[int, int], str]) -> None:
+    from indicators import services as indicator_services
+
+    hook = getattr(indicator_services, "values_changed", None)
+    if hook is not None and pairs:
+        hook(pairs)
+
+
+def _copy_text(v) -> str:
+    if v is None:
+        return "\\N"
+    s = str(v)
+    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _stage_rows(values: list[ResolvedValue], catalogue: Catalogue):
+    inds = {c: m.id for c, m in catalogue.indicators.items()}
+    units = catalogue.unit_ids
+    for v in values:
+        tiers = _tiers_json(v.tiers)
+        yield (
+            inds[v.indicator],
+            units[v.unit],
+            v.period,
+            v.value,
+            v.numerator,
+            v.denominator,
+            json.dumps(tiers, ensure_ascii=False) if tiers else None,
+            (v.raw or "")[:500],
+            v.note or "",
+            json.dumps([f for f in v.flags if f != "error"], ensure_ascii=False),
+        )
+
+
+def _write_postgres(values, catalogue, *, batch_id: int, user_id: int | None) -> tuple[int, int]:
+    dv = DataValue._meta.db_table
+    audit = AuditEntry._meta.db_table
+    ind_t = Indicator._meta.db_table
+    unit_t = Unit._meta.db_table
+    buf = io.StringIO()
+    for row in _stage_rows(values, catalogue):
+        buf.write("\t".join(_copy_text(x) for x in row))
+        buf.write("\n")
+    buf.seek(0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE import_stage (indicator_id bigint, unit_id bigint, period varchar(7), "
+            "value numeric, numerator numeric, denominator numeric, tiers jsonb, raw varchar(500), "
+            "note text, flags jsonb) ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert("COPY import_stage FROM STDIN", buf)
+        snap = (
+            "jsonb_build_object('value', trim_scale({t}.value)::text, 'numerator', trim_scale({t}.numerator)::text, "
+            "'denominator', trim_scale({t}.denominator)::text, 'tiers', {t}.tiers, 'raw', {t}.raw, "
+            "'note', {t}.note, 'source', {src}, 'batch_id', {b})"
+        )
+        before = snap.format(t="d", src="d.source", b="d.batch_id")
+        after = snap.format(t="s", src="'import'", b="%(batch)s::bigint")
+        cursor.execute(
+            f"""
+            WITH ins AS (
+              INSERT INTO {audit} (action, user_id, object_type, object_key, before, after, source, batch_id, note, created_at)
+              SELECT CASE WHEN d.id IS NULL THEN '{VALUE_ACTION}.created' ELSE '{VALUE_ACTION}.updated' END,
+                     %(user)s, 'datavalue', i.code || '/' || u.code || '/' || s.period,
+                     CASE WHEN d.id IS NULL THEN NULL ELSE {before} END, {after},
+                     'import', %(batch)s, '', now()
+              FROM import_stage s
+              JOIN {ind_t} i ON i.id = s.indicator_id
+              JOIN {unit_t} u ON u.id = s.unit_id
+              LEFT JOIN {dv} d ON d.indicator_id = s.indicator_id AND d.unit_id = s.unit_id AND d.period = s.period
+              WHERE d.id IS NULL
+                 OR (d.value, d.numerator, d.denominator, d.tiers, d.note)
+                    IS DISTINCT FROM (s.value, s.numerator, s.denominator, s.tiers, s.note)
+              RETURNING before IS NULL AS is_new
+            )
+            SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM ins
+            """,
+            {"user": user_id, "batch": batch_id},
+        )
+        new, changed = cursor.fetchone()
+        cursor.execute(
+            f"""
+            INSERT INTO {dv} (indicator_id, unit_id, period, value, numerator, denominator, tiers, raw, source,
+                              batch_id, updated_by_id, note, flags, created_at, updated_at)
+            SELECT s.indicator_id, s.unit_id, s.period, s.value, s.numerator, s.denominator, s.tiers, s.raw,
+                   'import', %(batch)s, %(user)s, s.note, s.flags, now(), now()
+            FROM import_stage s
+            ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET
+              value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
+              tiers = EXCLUDED.tiers, raw = EXCLUDED.raw, source = EXCLUDED.source, batch_id = EXCLUDED.batch_id,
+              updated_by_id = EXCLUDED.updated_by_id, note = EXCLUDED.note, flags = EXCLUDED.flags,
+              updated_at = EXCLUDED.updated_at
+            WHERE ({dv}.value, {dv}.numerator, {dv}.denominator, {dv}.tiers, {dv}.note)
+                  IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.tiers, EXCLUDED.note)
+            """,
+            {"user": user_id, "batch": batch_id},
+        )
+        cursor.execute("DROP TABLE import_stage")
+    return new, changed
+
+
+def _snapshot(value, numerator, denominator, tiers, raw, note, source, batch) -> dict:
+    return {
+        "value": _text(value),
+        "numerator": _text(numerator),
+        "denominator": _text(denominator),
+        "tiers": tiers,
+        "raw": raw,
+        "note": note,
+        "source": source,
+        "batch_id": batch,
+    }
+
+
+def _write_generic(values, catalogue, *, batch_id: int, user_id: int | None) -> tuple[int, int]:
+    existing = {
+        (i, u, p): row
+        for i, u, p, *row in DataValue.objects.filter(
+            indicator_id__in={catalogue.indicators[v.indicator].id for v in values},
+            period__in={v.period for v in values},
+        ).values_list(
+            "indicator_id",
+            "unit_id",
+            "period",
+            "value",
+            "numerator",
+            "denominator",
+            "tiers",
+            "raw",
+            "note",
+            "source",
+            "batch_id",
+        )
+    }
+    objs, audits = [], []
+    new = changed = 0
+    now = timezone.now()
+    for v in values:
+        ind = catalogue.indicators[v.indicator].id
+        unit = catalogue.unit_ids[v.unit]
+        old = existing.get((ind, unit, v.period))
+        if old is not None and _same((old[0], old[1], old[2], old[3], old[5]), v):
+            continue
+        tiers = _tiers_json(v.tiers)
+        raw = (v.raw or "")[:500]
+        if old is None:
+            new += 1
+        else:
+            changed += 1
+        objs.append(
+            DataValue(
+                indicator_id=ind,
+                unit_id=unit,
+                period=v.period,
+                value=v.value,
+                numerator=v.numerator,
+                denominator=v.denominator,
+                tiers=tiers,
+                raw=raw,
+                source="import",
+                batch_id=batch_id,
+                updated_by_id=user_id,
+                note=v.note or "",
+                flags=[f for f in v.flags if f != "error"],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        audits.append(
+            AuditEntry(
+                action=f"{VALUE_ACTION}.{'created' if old is None else 'updated'}",
+                user_id=user_id,
+                object_type="datavalue",
+                object_key=f"{v.indicator}/{v.unit}/{v.period}",
+                before=None if old is None else _snapshot(*old),
+                after=_snapshot(
+                    v.value, v.numerator, v.denominator, tiers, raw, v.note or "", "import", batch_id
+                ),
+                source="import",
+                batch_id=batch_id,
+            )
+        )
+    DataValue.objects.bulk_create(
+        objs,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["indicator", "unit", "period"],
+        update_fields=[
+            "value",
+            "numerator",
+            "denominator",
+            "tiers",
+            "raw",
+            "source",
+            "batch_id",
+            "updated_by",
+            "note",
+            "flags",
+            "updated_at",
+        ],
+    )
+    AuditEntry.objects.bulk_create(audits, batch_size=2000)
+    return new, changed
+
+
+# ---- outcomes --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    batch: ImportBatch | None
+    status: str  # committed | rejected | dry_run | preview
+    period: str
+    counts: dict
+    errors: list[dict]
+    warnings: list[dict]
+    skipped: list[dict] = field(default_factory=list)
+    sheets: list[dict] = field(default_factory=list)
+    unreadable: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "batch": self.batch.pk if self.batch else None,
+            "status": self.status,
+            "period": self.period or None,
+            "counts": self.counts,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "skipped": self.skipped,
+            "sheets": self.sheets,
+        }
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable:
+            return 2
+        return 0 if self.status in ("committed", "dry_run", "preview") else 1
+
+    def summary(self) -> str:
+        c = self.counts
+        label = dict(ImportBatch.Status.choices).get(self.status, self.status)
+        return (
+            f"{label}: {c.get('new', 0)} mới, {c.get('changed', 0)} thay đổi, {c.get('unchanged', 0)} không đổi, "
+            f"{c.get('skipped', 0)} bỏ qua; {len(self.errors)} lỗi, {len(self.warnings)} cảnh báo"
+        )
+
+    @classmethod
+    def of(cls, batch: ImportBatch, *, unreadable: bool = False) -> ImportOutcome:
+        status = batch.status
+        if status == ImportBatch.Status.FAILED:
+            status = "rejected"
+        return cls(
+            batch,
+            status,
+            batch.period,
+            dict(batch.counts),
+            list(batch.errors),
+            list(batch.warnings),
+            list(batch.skipped),
+            list(batch.sheets),
+            unreadable,
+        )
+
+
+def _read_source(source, filename: str) -> tuple[bytes, str]:
+    if isinstance(source, str | Path):
+        path = Path(source)
+        size = path.stat().st_size
+        if size > max_upload_bytes():
+            return b"", filename or path.name  # read_workbook refuses it by size without reading
+        return path.read_bytes(), filename or path.name
+    if isinstance(source, bytes | bytearray):
+        return bytes(source), filename or "upload.xlsx"
+    size = getattr(source, "size", None)
+    if size and size > max_upload_bytes():
+        return b"", filename or getattr(source, "name", "upload.xlsx")
+    data = source.read(max_upload_bytes() + 1)
+    return data, filename or Path(getattr(source, "name", "upload.xlsx")).name
+
+
+def _new_batch(
+    data: bytes,
+    filename: str,
+    *,
+    user,
+    period: str | None,
+    source_kind: str,
+    skip_invalid: bool,
+    keep_file: bool = True,
+):
+    batch = ImportBatch(
+        filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest() if data else "",
+        size=len(data),
+        uploaded_by=user if user is not None and getattr(user, "pk", None) else None,
+        period=period if period and valid_period(period) else "",
+        source=source_kind,
+        skip_invalid=skip_invalid,
+    )
+    if data and keep_file and len(data) <= max_upload_bytes():
+        batch.file.save(Path(filename).name or "upload.xlsx", ContentFile(data), save=False)
+    batch.save()
+    return batch
+
+
+def _apply_analysis(
+    batch: ImportBatch, analysis: Analysis, catalogue: Catalogue, *, skip_invalid: bool
+) -> list[ResolvedValue]:
+    values = analysis.validated.values
+    counts, diff = compare(values, catalogue)
+    counts["skipped"] = len(analysis.skipped)
+    batch.counts = counts
+    batch.diff = diff
+    batch.errors = [p.as_dict() for p in analysis.errors]
+    batch.warnings = [p.as_dict() for p in analysis.warnings]
+    batch.skipped = analysis.skipped if (skip_invalid or batch.exclusions) else []
+    batch.sheets = analysis.sheets
+    if analysis.period and valid_period(analysis.period):
+        batch.period = analysis.period
+    return values
+
+
+def _fatal(batch: ImportBatch, exc: WorkbookError) -> None:
+    batch.status = ImportBatch.Status.FAILED
+    batch.errors = [
+        {
+            "sheet": "",
+            "row": None,
+            "column": "",
+            "cell": "",
+            "value": "",
+            "message": exc.message,
+            "code": exc.code,
+            "suggestion": None,
+        }
+    ]
+    batch.message = exc.message
+    batch.counts = {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0}
+    batch.save()
+
+
+def _blocking(analysis: Analysis, skip_invalid: bool) -> list[RowError]:
+    """Errors that stop a commit: all of them, or with skip_invalid only those not tied to a cell
+    that can be left out (missing period, missing required column, formula without value)."""
+    if not skip_invalid:
+        return analysis.errors
+    return [e for e in analysis.errors if not e.cell or e.code in ("formula_without_value",)]
+
+
+def import_file(
+    source,
+    *,
+    period: str | None = None,
+    user=None,
+    commit: bool = True,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    source_kind: str = ImportBatch.Source.CLI,
+    filename: str = "",
+) -> ImportOutcome:
+    """Import one workbook in one go. Never raises for a bad file: the outcome says what happened."""
+    data, filename = _read_source(source, filename)
+    batch = _new_batch(
+        data, filename, user=user, period=period, source_kind=source_kind, skip_invalid=skip_invalid
+    )
+    catalogue = build_catalogue()
+    try:
+        analysis = analyse(
+            source if not data else data, period=period, user=user, filename=filename, catalogue=catalogue
+        )
+    except WorkbookError as exc:
+        _fatal(batch, exc)
+        return ImportOutcome.of(batch, unreadable=True)
+    values = _apply_analysis(batch, analysis, catalogue, skip_invalid=skip_invalid)
+    blocking = _blocking(analysis, skip_invalid)
+    if dry_run or not commit:
+        batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.PREVIEW
+        if dry_run and blocking:
+            batch.status = ImportBatch.Status.REJECTED
+        batch.save()
+        return ImportOutcome.of(batch)
+    if blocking:
+        batch.status = ImportBatch.Status.REJECTED
+        batch.message = f"{len(analysis.errors)} lỗi: chưa nhập số liệu nào."
+        batch.save()
+        return ImportOutcome.of(batch)
+    _commit(batch, values, catalogue, user)
+    return ImportOutcome.of(batch)
+
+
+def _commit(batch: ImportBatch, values: list[ResolvedValue], catalogue: Catalogue, user) -> None:
+    with transaction.atomic():
+        new, changed = write_values(values, catalogue, batch_id=batch.pk, user=user)
+        batch.counts = {
+            **batch.counts,
+            "new": new,
+            "changed": changed,
+            "unchanged": len(values) - new - changed,
+        }
+        batch.status = ImportBatch.Status.COMMITTED
+        batch.committed_at = timezone.now()
+        batch.message = ""
+        batch.save()
+        AuditEntry.objects.create(
+            action="imports.batch.committed",
+            user=batch.uploaded_by,
+            object_type="importbatch",
+            object_key=str(batch.pk),
+            after={"filename": batch.filename, "period": batch.period, "counts": batch.counts},
+            source="import",
+            batch_id=batch.pk,
+        )
+
+
+# ---- the web path: preview, corrections, commit ------------------------------------------------
+
+
+def create_preview(
+    upload, *, period: str | None, user, source_kind: str = ImportBatch.Source.WEB
+) -> ImportBatch:
+    data, filename = _read_source(upload, "")
+    batch = _new_batch(data, filename, user=user, period=period, source_kind=source_kind, skip_invalid=False)
+    refresh_preview(batch, user=user, data=data)
+    return batch
+
+
+def refresh_preview(batch: ImportBatch, *, user, data: bytes | None = None) -> ImportBatch:
+    """(Re)analyse a batch's file with its corrections and exclusions."""
+    catalogue = build_catalogue()
+    if data is None:
+        if not batch.file:
+            _fatal(batch, WorkbookError("Tệp của lô nhập không còn trên máy chủ.", "missing_file"))
+            return batch
+        with batch.file.open("rb") as fh:
+            data = fh.read()
+    try:
+        analysis = analyse(
+            data,
+            period=batch.period or None,
+            user=user,
+            filename=batch.filename,
+            corrections=batch.corrections,
+            exclusions=batch.exclusions,
+            catalogue=catalogue,
+        )
+    except WorkbookError as exc:
+        _fatal(batch, exc)
+        return batch
+    _apply_analysis(batch, analysis, catalogue, skip_invalid=batch.skip_invalid)
+    batch.status = ImportBatch.Status.PREVIEW
+    batch.progress = 100
+    batch.save()
+    return batch
+
+
+def update_preview(
+    batch: ImportBatch,
+    *,
+    user,
+    period: str | None = None,
+    corrections: dict | None = None,
+    exclusions: list | None = None,
+) -> ImportBatch:
+    if period is not None:
+        batch.period = period if valid_period(period) else ""
+    if corrections is not None:
+        batch.corrections = {k: str(v) for k, v in corrections.items()}
+    if exclusions is not None:
+        batch.exclusions = sorted(set(exclusions))
+    batch.save()
+    return refresh_preview(batch, user=user)
+
+
+class ImportError_(Exception):
+    """A workflow step that cannot run (Vietnamese message)."""
+
+
+def commit_batch(batch: ImportBatch, user) -> ImportOutcome:
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ImportError_(f"Lô #{batch.pk} không ở trạng thái chờ xác nhận.")
+    if batch.file:
+        with batch.file.open("rb") as fh:
+            data = fh.read()
+    else:
+        raise ImportError_("Tệp của lô nhập không còn trên máy chủ.")
+    catalogue = build_catalogue()
+    try:
+        analysis = analyse(
+            data,
+            period=batch.period or None,
+            user=user,
+            filename=batch.filename,
+            corrections=batch.corrections,
+            exclusions=batch.exclusions,
+            catalogue=catalogue,
+        )
+    except WorkbookError as exc:
+        _fatal(batch, exc)
+        return ImportOutcome.of(batch, unreadable=True)
+    values = _apply_analysis(batch, analysis, catalogue, skip_invalid=batch.skip_invalid)
+    if _blocking(analysis, batch.skip_invalid):
+        batch.save()
+        raise ImportError_(
+            f"Lô #{batch.pk} còn {len(analysis.errors)} lỗi: hãy sửa hoặc loại trừ các ô lỗi trước khi nhập."
+        )
+    _commit(batch, values, catalogue, user)
+    return ImportOutcome.of(batch)
+
+
+# ---- undo ------------------------------------------------------------------------------------
+
+
+def undo_batch(batch: ImportBatch, user) -> dict:
+    """Restore every value the batch created or changed, from its audit entries.
+
+    Refused when a later write changed one of those values (undoing would overwrite it)."""
+    if batch.status != ImportBatch.Status.COMMITTED:
+        raise ImportError_(f"Lô #{batch.pk} chưa được nhập hoặc đã hoàn tác.")
+    entries = list(
+        AuditEntry.objects.filter(
+            batch_id=batch.pk,
+            object_type="datavalue",
+            action__in=[f"{VALUE_ACTION}.created", f"{VALUE_ACTION}.updated"],
+        ).values_list("object_key", "action", "before")
+    )
+    keys = {}
+    for key, action, before in entries:
+        ind, unit, per = key.rsplit("/", 2)
+        keys[(ind, unit, per)] = (action, before)
+    ind_ids = dict(Indicator.objects.filter(code__in={k[0] for k in keys}).values_list("code", "id"))
+    unit_ids = dict(Unit.objects.filter(code__in={k[1] for k in keys}).values_list("code", "id"))
+    by_id = {(ind_ids[i], unit_ids[u], p): (i, u, p) for i, u, p in keys if i in ind_ids and u in unit_ids}
+    with transaction.atomic():
+        current = {
+            (i, u, p): (pk, b, val, num, den, tiers, raw, note, src)
+            for pk, i, u, p, b, val, num, den, tiers, raw, note, src in DataValue.objects.select_for_update()
+            .filter(indicator_id__in=set(ind_ids.values()), period__in={k[2] for k in keys})
+            .values_list(
+                "id",
+                "indicator_id",
+                "unit_id",
+                "period",
+                "batch_id",
+                "value",
+                "numerator",
+                "denominator",
+                "tiers",
+                "raw",
+                "note",
+                "source",
+            )
+            if (i, u, p) in by_id
+        }
+        later = [by_id[k] for k, row in current.items() if row[1] != batch.pk]
+        if later:
+            sample = ", ".join("/".join(k) for k in later[:5])
+            raise ImportError_(
+                f"Không thể hoàn tác lô #{batch.pk}: {len(later)} số liệu đã được thay đổi sau đó ({sample}…)."
+            )
+        delete_ids, restore, audits = [], [], []
+        for k, (pk, _b, val, num, den, tiers, raw, note, src) in current.items():
+            codes = by_id[k]
+            action, before = keys[codes]
+            after_now = _snapshot(val, num, den, tiers, raw, note, src, batch.pk)
+            if action.endswith(".created") or before is None:
+                delete_ids.append(pk)
+                audits.append((codes, after_now, None, "deleted"))
+            else:
+                restore.append(
+                    DataValue(
+                        id=pk,
+                        value=_dec(before.get("value")),
+                        numerator=_dec(before.get("numerator")),
+                        denominator=_dec(before.get("denominator")),
+                        tiers=before.get("tiers"),
+                        raw=before.get("raw") or "",
+                        note=before.get("note") or "",
+                        source=before.get("source") or "import",
+                        batch_id=before.get("batch_id"),
+                        updated_by_id=user.pk if user is not None and getattr(user, "pk", None) else None,
+                    )
+                )
+                audits.append((codes, after_now, before, "restored"))
+        pairs: dict[tuple[int, int], str] = {}
+        for i, u, p in current:
+            if (i, u) not in pairs or p < pairs[(i, u)]:
+                pairs[(i, u)] = p
+        DataValue.objects.filter(id__in=delete_ids).delete()
+        DataValue.objects.bulk_update(
+            restore,
+            ["value", "numerator", "denominator", "tiers", "raw", "note", "source", "batch_id", "updated_by"],
+            batch_size=2000,
+        )
+        uid = user.pk if user is not None and getattr(user, "pk", None) else None
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    action=f"{VALUE_ACTION}.{what}",
+                    user_id=uid,
+                    object_type="datavalue",
+                    object_key="/".join(codes),
+                    before=before,
+                    after=after,
+                    source="import",
+                    note=f"Hoàn tác lô #{batch.pk}",
+                )
+                for codes, before, after, what in audits
+            ],
+            batch_size=2000,
+        )
+        AuditEntry.objects.create(
+            action="imports.batch.undone",
+            user_id=uid,
+            object_type="importbatch",
+            object_key=str(batch.pk),
+            before={"status": "committed"},
+            after={"status": "undone"},
+            source="import",
+            batch_id=batch.pk,
+        )
+        batch.status = ImportBatch.Status.UNDONE
+        batch.undone_at = timezone.now()
+        batch.save()
+        _values_changed(pairs)
+    return {"deleted": len(delete_ids), "restored": len(restore)}
+
+
+def _dec(text):
+    return None if text in (None, "") else Decimal(str(text))
+
+
+def describe_counts(counts: dict) -> str:
+    return ", ".join(
+        f"{format_vn(counts.get(k, 0))} {label}"
+        for k, label in (
+            ("new", "mới"),
+            ("changed", "thay đổi"),
+            ("unchanged", "không đổi"),
+            ("skipped", "bỏ qua"),
+        )
+    )
+
+
+def group_problems_by_cell(problems: list[dict]) -> dict[str, list[dict]]:
+    out = defaultdict(list)
+    for p in problems:
+        out[f"{p.get('sheet')}!{p.get('cell')}"].append(p)
+    return out
