@@ -357,24 +357,29 @@ def _aggregate_select(vendor: str, scoped: bool) -> str:
         else ""
     )
     return f"""
-SELECT dv.indicator_id, dv.period,
-    CASE i.aggregation
-        WHEN '{Aggregation.SUM}' THEN SUM(dv.value)
-        WHEN '{Aggregation.MEAN}' THEN AVG({num.format(x="dv.value")})
-        WHEN '{Aggregation.RATIO_OF_SUMS}' THEN
-            CASE WHEN COUNT(dv.numerator) = COUNT(*) AND COUNT(dv.denominator) = COUNT(*)
-                      AND SUM(dv.denominator) <> 0
-                 THEN SUM(dv.numerator) * 100.0 / SUM(dv.denominator) END
-    END AS computed,
-    (SELECT p.value FROM {DV} p JOIN units_unit pu ON pu.id = p.unit_id
-      WHERE pu.level = 'province' AND p.indicator_id = dv.indicator_id AND p.period = dv.period
-      ORDER BY pu.id LIMIT 1) AS printed,
-    COUNT(*) AS unit_count
-FROM {DV} dv
-JOIN units_unit u ON u.id = dv.unit_id
-JOIN indicators_indicator i ON i.id = dv.indicator_id
-WHERE u.level <> 'province' AND dv.value IS NOT NULL AND i.aggregation <> '{Aggregation.NONE}' {scope}
-GROUP BY dv.indicator_id, dv.period, i.aggregation
+SELECT g.indicator_id, g.period, g.computed, p.value AS printed, g.unit_count
+FROM (
+    SELECT dv.indicator_id, dv.period,
+        CASE i.aggregation
+            WHEN '{Aggregation.SUM}' THEN SUM(dv.value)
+            WHEN '{Aggregation.MEAN}' THEN AVG({num.format(x="dv.value")})
+            WHEN '{Aggregation.RATIO_OF_SUMS}' THEN
+                CASE WHEN COUNT(dv.numerator) = COUNT(*) AND COUNT(dv.denominator) = COUNT(*)
+                          AND SUM(dv.denominator) <> 0
+                     THEN SUM(dv.numerator) * 100.0 / SUM(dv.denominator) END
+        END AS computed,
+        COUNT(*) AS unit_count
+    FROM {DV} dv
+    JOIN units_unit u ON u.id = dv.unit_id
+    JOIN indicators_indicator i ON i.id = dv.indicator_id
+    WHERE u.level <> 'province' AND dv.value IS NOT NULL AND i.aggregation <> '{Aggregation.NONE}' {scope}
+    GROUP BY dv.indicator_id, dv.period, i.aggregation
+) g
+LEFT JOIN (
+    SELECT pv.indicator_id, pv.period, MIN(pv.value) AS value
+    FROM {DV} pv JOIN units_unit pu ON pu.id = pv.unit_id AND pu.level = 'province'
+    GROUP BY pv.indicator_id, pv.period
+) p ON p.indicator_id = g.indicator_id AND p.period = g.period
 """
 
 
