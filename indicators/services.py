@@ -42,17 +42,43 @@ class RecordResult:
     keys: list[str] = field(default_factory=list)  # INDICATOR/UNIT/PERIOD of every created or changed value
 
 
-def _decimal(value, field_name: str, index: int) -> Decimal | None:
+@dataclass(frozen=True)
+class ItemError:
+    """One problem with one input value: its 0-based position, the field and a Vietnamese message.
+
+    `text` is the sentence the service has always raised ("Mục 2: …"); the API shows the parts.
+    """
+
+    index: int
+    field: str | None
+    message: str
+    code: str = "invalid"
+
+    @property
+    def text(self) -> str:
+        if self.code == "not_a_number":
+            return f"Mục {self.index + 1}, trường '{self.field}': {self.message}"
+        return f"Mục {self.index + 1}: {self.message}"
+
+
+class RecordValuesError(ValidationError):
+    """A ValidationError whose messages are the `ItemError.text`s, with the structured items kept."""
+
+    def __init__(self, items: list[ItemError]):
+        self.items = items
+        super().__init__([item.text for item in items])
+
+
+def _decimal(value, field_name: str, index: int) -> Decimal | ItemError | None:
+    """A Decimal, or an ItemError for a value that is not a finite number."""
     if value is None or value == "":
         return None
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationError(
-            f"Mục {index + 1}, trường '{field_name}': \"{value}\" không phải là số"
-        ) from None
-    if not d.is_finite():
-        raise ValidationError(f"Mục {index + 1}, trường '{field_name}': \"{value}\" không phải là số")
+        d = None
+    if d is None or not d.is_finite():
+        return ItemError(index, field_name, f'"{value}" không phải là số', "not_a_number")
     return d
 
 
@@ -99,42 +125,62 @@ def record_values(
     source: str,
     batch_id: int | None = None,
     action_prefix="indicators.value",
+    dry_run: bool = False,
 ) -> RecordResult:
     """Write values (create or update) in one transaction, with an audit entry per change.
 
     Raises ValidationError (Vietnamese message) for an unknown code, a malformed period, a unit the
     user may not write, or a non-numeric value; then nothing is written. Unchanged values are not
     touched. The status engine is told which (indicator, unit) pairs changed, after commit.
+    The error is a `RecordValuesError` listing every problem as an `ItemError` (index, field).
+
+    With ``dry_run`` everything is validated and counted (created / changed / unchanged) and nothing
+    is written.
     """
     items = list(values)
     indicators = {i.code: i for i in Indicator.objects.filter(code__in={v.indicator for v in items})}
     units = {u.code: u for u in Unit.objects.filter(code__in={v.unit for v in items})}
     writable = set(Unit.objects.writable_by(user).filter(code__in=units).values_list("code", flat=True))
-    errors = []
+    errors: list[ItemError] = []
     seen = set()
     for index, item in enumerate(items):
         if item.indicator not in indicators:
-            errors.append(f"Mục {index + 1}: không có chỉ tiêu mã '{item.indicator}'")
+            errors.append(
+                ItemError(index, "indicator", f"không có chỉ tiêu mã '{item.indicator}'", "unknown_indicator")
+            )
         if item.unit not in units:
-            errors.append(f"Mục {index + 1}: không có đơn vị mã '{item.unit}'")
+            errors.append(ItemError(index, "unit", f"không có đơn vị mã '{item.unit}'", "unknown_unit"))
         elif item.unit not in writable:
             errors.append(
-                f"Mục {index + 1}: bạn không có quyền nhập số liệu cho đơn vị '{units[item.unit].name}'"
+                ItemError(
+                    index,
+                    "unit",
+                    f"bạn không có quyền nhập số liệu cho đơn vị '{units[item.unit].name}'",
+                    "forbidden",
+                )
             )
         if not isinstance(item.period, str) or not PERIOD_RE.match(item.period):
-            errors.append(f'Mục {index + 1}: kỳ báo cáo "{item.period}" không hợp lệ (định dạng YYYY-MM)')
+            errors.append(
+                ItemError(
+                    index, "period", f'kỳ báo cáo "{item.period}" không hợp lệ (định dạng YYYY-MM)', "invalid_period"
+                )
+            )
         key = (item.indicator, item.unit, item.period)
         if key in seen:
-            errors.append(f"Mục {index + 1}: số liệu {item.indicator}/{item.unit}/{item.period} bị lặp")
+            errors.append(
+                ItemError(
+                    index, None, f"số liệu {item.indicator}/{item.unit}/{item.period} bị lặp", "duplicate"
+                )
+            )
         seen.add(key)
-        try:
-            item.value = _decimal(item.value, "value", index)
-            item.numerator = _decimal(item.numerator, "numerator", index)
-            item.denominator = _decimal(item.denominator, "denominator", index)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
+        for name in ("value", "numerator", "denominator"):
+            number = _decimal(getattr(item, name), name, index)
+            if isinstance(number, ItemError):
+                errors.append(number)
+            else:
+                setattr(item, name, number)
     if errors:
-        raise ValidationError(errors)
+        raise RecordValuesError(errors)
 
     result = RecordResult()
     with transaction.atomic():
@@ -182,6 +228,8 @@ def record_values(
             result.keys.append(key)
             pair = (ind.id, unit.id)
             changed_pairs[pair] = min(changed_pairs.get(pair, item.period), item.period)
+        if dry_run:
+            return result
         DataValue.objects.bulk_create(to_create, batch_size=2000)
         DataValue.objects.bulk_update(
             to_update,

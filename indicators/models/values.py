@@ -42,6 +42,14 @@ class DataValueQuerySet(models.QuerySet):
     def writable_by(self, user):
         return self.filter(unit__in=Unit.objects.writable_by(user))
 
+    def published(self):
+        """What anonymous readers of the public API see (PUBLIC_API=1).
+
+        Until the approval workflow exists every stored value counts as published, as it does for
+        viewers in `visible_to`; approval narrows both to approved values.
+        """
+        return self.all()
+
 
 class DataValue(models.Model):
     """One number: an indicator's value for a unit in a month.

@@ -1,0 +1,15 @@
+from rest_framework import serializers
+
+from ..models import Unit
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    """A unit by its code; its parent by code too (never database ids)."""
+
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "level", "parent", "aliases", "order", "active"]
+        read_only_fields = fields
