@@ -1,0 +1,15 @@
+from rest_framework import serializers
+
+from ..periods import valid_period
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    period = serializers.CharField(required=False, allow_blank=True, max_length=7)
+    dry_run = serializers.BooleanField(required=False, default=False)
+    skip_invalid = serializers.BooleanField(required=False, default=False)
+
+    def validate_period(self, value):
+        if value and not valid_period(value):
+            raise serializers.ValidationError("Kỳ báo cáo phải có dạng YYYY-MM.")
+        return value

@@ -1,0 +1,197 @@
+"""Pages of the intake: upload, preview (errors by cell, corrections, exclusions), confirm, undo,
+history, and the per-unit entry template. Logic lives in services; views only route."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from units.models import Unit
+from units.roles import Role, role_of
+
+from . import services
+from .entry_templates import build_entry_template
+from .forms import TemplateForm, UploadForm
+from .models import ImportBatch
+from .numbers import Kind, read_number
+from .tasks import analyse_batch
+
+
+def _can_upload(user) -> bool:
+    return role_of(user) in (Role.STAFF, Role.REPORTER)
+
+
+def _batches_for(user):
+    qs = ImportBatch.objects.select_related("uploaded_by")
+    if role_of(user) == Role.STAFF:
+        return qs
+    return qs.filter(uploaded_by=user)
+
+
+def _batch(user, pk) -> ImportBatch:
+    batch = _batches_for(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("Không có lô nhập này")
+    return batch
+
+
+@login_required
+def upload(request):
+    if not _can_upload(request.user):
+        raise PermissionDenied("Chỉ cán bộ Sở TT&TT và người báo cáo của đơn vị được nhập số liệu.")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        batch = services._new_batch(
+            b"",
+            f.name,
+            user=request.user,
+            period=form.cleaned_data["period"] or None,
+            source_kind=ImportBatch.Source.WEB,
+            skip_invalid=False,
+            keep_file=False,
+        )
+        if f.size > services.max_upload_bytes():
+            services._fatal(
+                batch,
+                services.WorkbookError(
+                    f"Tệp quá lớn; giới hạn là {services.max_upload_bytes() // (1024 * 1024)} MB.",
+                    "too_large",
+                ),
+            )
+        else:
+            data = f.read()
+            batch.size = len(data)
+            batch.sha256 = hashlib.sha256(data).hexdigest()
+            batch.file.save(f.name, services.ContentFile(data), save=True)
+            transaction.on_commit(lambda: analyse_batch.delay(batch.pk, request.user.pk))
+        return redirect("imports:batch_detail", pk=batch.pk)
+    return render(
+        request,
+        "imports/importbatch_upload.html",
+        {
+            "form": form,
+            "template_form": TemplateForm(),
+            "batches": _batches_for(request.user)[:20],
+            "units": Unit.objects.writable_by(request.user).order_by("order", "code"),
+        },
+    )
+
+
+@login_required
+def history(request):
+    return render(request, "imports/importbatch_list.html", {"batches": _batches_for(request.user)[:200]})
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = _batch(request.user, pk)
+    errors_by_cell = services.group_problems_by_cell(batch.errors)
+    return render(
+        request,
+        "imports/importbatch_detail.html",
+        {
+            "batch": batch,
+            "errors_by_cell": errors_by_cell,
+            "excluded": set(batch.exclusions),
+            "counts_text": services.describe_counts(batch.counts or {}),
+        },
+    )
+
+
+@login_required
+def batch_status(request, pk):
+    batch = _batch(request.user, pk)
+    return JsonResponse(
+        {
+            "id": batch.pk,
+            "status": batch.status,
+            "progress": batch.progress,
+            "status_label": batch.get_status_display(),
+        }
+    )
+
+
+@login_required
+@require_POST
+def batch_update(request, pk):
+    batch = _batch(request.user, pk)
+    if batch.status not in (ImportBatch.Status.PREVIEW, ImportBatch.Status.REJECTED):
+        messages.error(request, "Lô nhập này không còn sửa được.")
+        return redirect("imports:batch_detail", pk=pk)
+    corrections = dict(batch.corrections)
+    bad = []
+    for key, value in request.POST.items():
+        if key.startswith("fix:") and value.strip():
+            reading = read_number(value.strip(), Kind.NUMBER)
+            if reading.value is None:
+                bad.append(f"{key[4:]}: {reading.error or 'không phải là số'}")
+            else:
+                corrections[key[4:]] = str(reading.value)
+    exclusions = request.POST.getlist("exclude")
+    period = request.POST.get("period")
+    if bad:
+        messages.error(request, "Không đọc được giá trị sửa: " + "; ".join(bad))
+    services.update_preview(
+        batch,
+        user=request.user,
+        period=period if period is not None else None,
+        corrections=corrections,
+        exclusions=exclusions,
+    )
+    return redirect("imports:batch_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_commit(request, pk):
+    batch = _batch(request.user, pk)
+    try:
+        outcome = services.commit_batch(batch, request.user)
+    except services.ImportError_ as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã nhập lô #{batch.pk}: {outcome.summary()}")
+    return redirect("imports:batch_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_undo(request, pk):
+    batch = _batch(request.user, pk)
+    try:
+        result = services.undo_batch(batch, request.user)
+    except services.ImportError_ as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Đã hoàn tác lô #{batch.pk}: xóa {result['deleted']}, khôi phục {result['restored']} số liệu.",
+        )
+    return redirect("imports:batch_detail", pk=pk)
+
+
+@login_required
+def entry_template(request):
+    form = TemplateForm(request.GET or None)
+    if not form.is_valid():
+        messages.error(request, "Hãy chọn đơn vị và kỳ báo cáo (YYYY-MM).")
+        return redirect("imports:upload")
+    unit = Unit.objects.writable_by(request.user).filter(code=form.cleaned_data["unit"]).first()
+    if unit is None:
+        raise PermissionDenied("Bạn không có quyền nhập số liệu cho đơn vị này.")
+    data = build_entry_template(unit, form.cleaned_data["period"])
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="mau-nhap-lieu-{unit.code}-{form.cleaned_data["period"]}.xlsx"'
+    )
+    return response
