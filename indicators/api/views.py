@@ -14,7 +14,7 @@ from itertools import groupby
 
 from django import forms
 from django.db.models import F, FloatField, Value
-from django.db.models.functions import Cast, NullIf
+from django.db.models.functions import Cast, NullIf, Round
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -76,8 +76,10 @@ def filtered(filterset_class, request, queryset):
     return filterset.qs
 
 
-def _float(name):
-    return Cast(name, FloatField())
+def _float(name, places=None):
+    """A decimal column as a float for orjson. `places` rounds first to the column's own scale, as the
+    ORM's Decimal converter would: on SQLite a computed column (92 - 91.1) is stored as a binary float."""
+    return Cast(Round(name, places) if places is not None else name, FloatField())
 
 
 # The value item: key → SQL expression. Numbers are cast to floats in SQL so that orjson encodes the
@@ -96,7 +98,7 @@ VALUE_ITEM = {
     "status": F("status__status"),
     "previous_period": NullIf("status__previous_period", Value("")),
     "previous_value": _float("status__previous_value"),
-    "change": _float("status__change"),
+    "change": _float("status__change", 6),
     "change_text": NullIf("status__change_text", Value("")),
     "flags": F("status__flags"),
     "updated_at": F("updated_at"),
@@ -107,25 +109,19 @@ FLAGS_AT = VALUE_KEYS.index("flags")
 # Stable order on the unique index (indicator, unit, period): cheap for deep pages too.
 VALUE_ORDER = ("indicator_id", "unit_id", "period")
 
-_flag_lists: dict = {None: [], 0: []}
-
-
-def flag_list(bits):
-    try:
-        return _flag_lists[bits]
-    except KeyError:
-        return _flag_lists.setdefault(bits, flags_from_bits(bits))
+# Every combination of flag bits → its list, so a row costs one dict lookup, not a function call.
+FLAG_LISTS = {None: [], **{bits: flags_from_bits(bits) for bits in range(1 << len(QualityFlag))}}
 
 
 def value_rows(queryset) -> list[dict]:
     """Value items from `.values_list()` rows: what `.values()` builds, under the API's key names
     (which `.values()` refuses because `indicator`/`unit` are model fields), flags as a list."""
-    keys, at = VALUE_KEYS, FLAGS_AT
+    keys, at, flags = VALUE_KEYS, FLAGS_AT, FLAG_LISTS
     out = []
     append = out.append
     for row in queryset.values_list(*VALUE_EXPRESSIONS):
         item = dict(zip(keys, row, strict=True))
-        item["flags"] = flag_list(row[at])
+        item["flags"] = flags[row[at]]
         append(item)
     return out
 
@@ -584,7 +580,7 @@ class AggregateListView(ApiView):
             "indicator__code",
             "period",
             "indicator__aggregation",
-            _float("computed"),
+            _float("computed", 6),
             _float("printed"),
             "unit_count",
             "mismatch",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -165,6 +166,10 @@ def error_items(detail, field=None) -> list[dict]:
 
 def api_exception_handler(exc, context):
     """Every error as JSON: {"detail": "…", "code": "…"}; validation errors add "errors": [...]."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
     if response is None:
         return None
