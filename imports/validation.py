@@ -210,7 +210,7 @@ def validate(
             value = pv.value
             if k in corrections:
                 value = corrections[k]
-            elif "error" in pv.flags or value is None:
+            elif "error" in pv.flags or (value is None and "no_data" not in pv.flags):
                 if "error" in pv.flags:
                     invalid.add(k)
                 continue

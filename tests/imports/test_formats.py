@@ -298,3 +298,108 @@ def test_long_format_with_codes_names_and_periods(catalogue):
         ("DVC-FILE-RATE", "SYT", "2023-07", D(88), "ước tính"),
     ]
     assert [(p.cell, p.code) for p in v.errors] == [("C5", "bad_period"), ("D4", "unknown_indicator")]
+
+
+# ---- KH57 results and DTI tables (no real sample exists: built from the description) ----
+
+KH57_ROWS = [
+    ["BÁO CÁO KẾT QUẢ 6 THÁNG ĐẦU NĂM 2023 THỰC HIỆN KẾ HOẠCH 57/KH-UBND"],
+    [""],
+    ["STT", "Chỉ tiêu", "Kết quả thực hiện", "Tử số", "Mẫu số", "Ghi chú"],
+    ["1", "1. Hạ tầng số", "", "", "", ""],
+    [
+        "",
+        "Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 70%.",
+        "65,3%",
+        "450.000",
+        "689.000",
+        "Dân số trưởng thành",
+    ],
+    [
+        "",
+        "Tỷ lệ hộ gia đình được phủ mạng Internet băng thông rộng cáp quang đạt 70%.",
+        "Chỉ tiêu 70%, đạt 72,1%",
+        "",
+        "",
+        "",
+    ],
+    ["2", "2. Chính quyền số", "", "", "", ""],
+    [
+        "",
+        "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng: cấp tỉnh đạt 100%, cấp huyện 95%, cấp xã 80%",
+        "95%, 92%, 70%",
+        "",
+        "",
+        "",
+    ],
+    [
+        "",
+        "Tỷ lệ cơ quan nhà nước cung cấp dữ liệu mở đầy đủ theo danh mục đạt 50%",
+        "Đang rà soát, chưa có số liệu",
+        "",
+        "",
+        "",
+    ],
+]
+
+
+def test_kh57_rows_match_indicators_by_text_in_any_order(catalogue):
+    rows = KH57_ROWS[:3] + list(reversed(KH57_ROWS[3:]))
+    results, _, det = parsed(build_xlsx({"Bảng 1": rows}))
+    assert det[0].layout == "kh57_results"
+    r = results["Bảng 1"]
+    assert r.period_hint == "2023-06"
+    got = {
+        v.indicator: (v.value, v.tiers, v.numerator, v.denominator, v.note, v.target_printed)
+        for v in r.values
+    }
+    assert got["HTS-SMARTPHONE"] == (D("65.3"), None, D(450000), D(689000), "Dân số trưởng thành", "đạt 70%")
+    assert got["HTS-FTTH"][0] == D("72.1")
+    assert got["CQS-WORK-ONLINE"][:2] == (D(95), {"province": D(95), "district": D(92), "commune": D(70)})
+    assert got["CQS-OPENDATA"][:2] == (None, None)
+    assert got["CQS-OPENDATA"][4] == "Đang rà soát, chưa có số liệu"
+    v = validate(results.values(), catalogue, "2023-06")
+    assert v.errors == []
+    assert {(x.indicator, x.unit, x.period) for x in v.values} >= {("CQS-OPENDATA", "BP", "2023-06")}
+
+
+DTI_ROWS = [
+    ["KẾT QUẢ CHỈ SỐ DTI CẤP HUYỆN NĂM 2022"],
+    [
+        "STT",
+        "Đơn vị",
+        "Nhận thức số",
+        "Thế chế số",
+        "Hạ tầng số",
+        "Nhân lực số",
+        "An toàn thông tin mạng",
+        "Hoạt động chính quyền số",
+        "Hoạt động kinh tế số",
+        "Hoạt động xã hội số",
+        "Điểm trang thông tin điện tử",
+        "Tổng điểm",
+        "Xếp loại",
+    ],
+    ["", "Điểm tối đa", 60, 30, 60, 65, 45, 150, 100, 90, 100, 700, ""],
+    [1, "Thành phố Đồng Xoài", 50, 25, 50, 50, 40, 120, 80, 70, 90, "575*", "Tốt"],
+    [2, "Huyện Bù Đốp", 30, 15, 30, 30, 20, 80, 40, 40, 60, 340, "Khá"],
+]
+
+
+def test_dti_table_checks_totals_and_groups():
+    results, _, det = parsed(build_xlsx({"DTI huyện": DTI_ROWS}))
+    assert det[0].layout == "dti_scores"
+    r = results["DTI huyện"]
+    assert r.dti_year == 2022
+    dx, bd = r.dti_rows
+    assert (dx.level, dx.total_printed, dx.group_printed, dx.note) == (
+        "district",
+        D(575),
+        "Tốt",
+        "có chú thích (*)",
+    )
+    assert dx.scores["THE-CHE"] == D(25) and dx.scores["KINH-TE"] == D(80)
+    assert [(p.cell, p.code, p.message) for p in r.problems] == [
+        ("L5", "dti_total_mismatch", "Tổng điểm in 340 khác tổng các trụ cột 345"),
+        ("M5", "dti_group_mismatch", "Xếp loại in 'Khá' nhưng 340/700 điểm là 'Yếu'"),
+    ]
