@@ -225,6 +225,13 @@ def _item_error(index, field, message):
     return {"index": index, "field": field, "message": message}
 
 
+def invalid(errors: list[dict]) -> Response:
+    return Response(
+        {"detail": "Dữ liệu không hợp lệ.", "code": "invalid", "errors": errors},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -418,24 +425,10 @@ class ValueListView(ApiView):
         if isinstance(items, dict):
             items = [items]
         if not isinstance(items, list) or not items:
-            raise exceptions.ValidationError(
-                {
-                    "detail": "Dữ liệu không hợp lệ.",
-                    "code": "invalid",
-                    "errors": [
-                        _item_error(None, None, "Gửi một đối tượng hoặc một danh sách số liệu (JSON).")
-                    ],
-                }
-            )
+            return invalid([_item_error(None, None, "Gửi một đối tượng hoặc một danh sách số liệu (JSON).")])
         limit = ApiPagination().max_limit
         if len(items) > limit:
-            raise exceptions.ValidationError(
-                {
-                    "detail": "Dữ liệu không hợp lệ.",
-                    "code": "invalid",
-                    "errors": [_item_error(None, None, f"Mỗi lần gửi tối đa {limit} số liệu.")],
-                }
-            )
+            return invalid([_item_error(None, None, f"Mỗi lần gửi tối đa {limit} số liệu.")])
         dry_run = request.query_params.get("dry_run", "") in ("1", "true", "yes")
         result, warnings = write_values(request, items, dry_run=dry_run)
         if result is None:
@@ -494,22 +487,10 @@ class ValueDetailView(ApiView):
             )
         body = request.data
         if not isinstance(body, dict):
-            raise exceptions.ValidationError(
-                {
-                    "detail": "Dữ liệu không hợp lệ.",
-                    "code": "invalid",
-                    "errors": [_item_error(0, None, "Gửi một đối tượng JSON.")],
-                }
-            )
+            return invalid([_item_error(0, None, "Gửi một đối tượng JSON.")])
         for key, expected in (("indicator", indicator), ("unit", unit), ("period", period)):
             if key in body and body[key] != expected:
-                raise exceptions.ValidationError(
-                    {
-                        "detail": "Dữ liệu không hợp lệ.",
-                        "code": "invalid",
-                        "errors": [_item_error(0, key, f'Khác với địa chỉ ("{expected}").')],
-                    }
-                )
+                return invalid([_item_error(0, key, f'Khác với địa chỉ ("{expected}").')])
         item = {k: v for k, v in body.items() if k not in ("indicator", "unit", "period")}
         existing = (
             DataValue.objects.writable_by(request.user)

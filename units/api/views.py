@@ -186,7 +186,13 @@ def api_exception_handler(exc, context):
         data = {"detail": message, "code": "permission_denied"}
     else:
         message_of = next((m for cls, m in MESSAGES.items() if isinstance(exc, cls)), None)
-        message = message_of(exc) if message_of else str(getattr(exc, "detail", exc))
+        detail = getattr(exc, "detail", None)
+        if isinstance(exc, exceptions.NotFound) and str(detail) != str(exc.default_detail):
+            message = str(detail)  # a message the view wrote itself (already Vietnamese)
+        elif message_of is not None:
+            message = message_of(exc)
+        else:
+            message = str(detail or exc)
         data = {"detail": message, "code": getattr(exc, "default_code", "error")}
     response.data = data
     return response
