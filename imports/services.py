@@ -601,10 +601,13 @@ def _new_batch(
 
 
 def _apply_analysis(
-    batch: ImportBatch, analysis: Analysis, catalogue: Catalogue, *, skip_invalid: bool
+    batch: ImportBatch, analysis: Analysis, catalogue: Catalogue, *, skip_invalid: bool, with_diff: bool = True
 ) -> list[ResolvedValue]:
     values = analysis.validated.values
-    counts, diff = compare(values, catalogue)
+    if with_diff:
+        counts, diff = compare(values, catalogue)
+    else:  # a direct commit: the write itself counts new/changed/unchanged
+        counts, diff = {"new": 0, "changed": 0, "unchanged": 0}, []
     counts["skipped"] = len(analysis.skipped)
     batch.counts = counts
     batch.diff = diff
@@ -668,7 +671,13 @@ def import_file(
     except WorkbookError as exc:
         _fatal(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
-    values = _apply_analysis(batch, analysis, catalogue, skip_invalid=skip_invalid)
+    values = _apply_analysis(
+        batch,
+        analysis,
+        catalogue,
+        skip_invalid=skip_invalid,
+        with_diff=dry_run or not commit or bool(_blocking(analysis, skip_invalid)),
+    )
     blocking = _blocking(analysis, skip_invalid)
     if dry_run or not commit:
         batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.PREVIEW

@@ -26,12 +26,14 @@ from . import (
     media,
     software_usage,
     tax_payments,
+    wide_format,
 )
 
 # Order breaks ties: the more specific layouts first.
 LAYOUTS: list[ModuleType] = [
     entry_template,
     long_format,
+    wide_format,
     dti_scores,
     kh57_results,
     tax_payments,
