@@ -1,45 +1,183 @@
-from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max
-from django.shortcuts import render
+"""The Ban Chỉ đạo dashboards: overview, indicator, unit, rankings and DTI pages, and the indicator table
+downloads. Views only parse the request and place what `indicators.dashboards` reads and
+`indicators.charts` draws; every value comes from `DataValue.objects.visible_to(request.user)`.
 
-from .choices import GROUP_LABELS, Pillar
+The unit page lives here (routed at /units/<CODE>/) rather than in `units/views.py`: it reads
+indicators, values and statuses, and `units` depends on no other app.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from units.models import Level, Unit
+
+from . import charts, dashboards
+from .choices import GROUP_LABELS
 from .models import DataValue, Indicator
+from .periods import add_months, period_range
+
+LEVEL_FILTERS = {"agency": (Level.AGENCY,), "district": (Level.DISTRICT,)}
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _period_choices(periods: list[str], selected: str | None) -> list[str]:
+    """The periods offered in the selector: those with data, plus a requested one without data."""
+    if selected and selected not in periods:
+        return sorted([*periods, selected], reverse=True)
+    return periods
 
 
 @login_required
 def home(request):
-    """Pillars with their KH57 indicators, and each indicator group with its latest period."""
-    indicators = list(Indicator.objects.order_by("order", "code"))
+    """The province overview for one period (the latest with data by default)."""
     visible = DataValue.objects.visible_to(request.user)
-    latest_by_group = {
-        row["indicator__group"]: row
-        for row in visible.values("indicator__group").annotate(latest=Max("period"), n=Count("id"))
+    periods = dashboards.available_periods(visible)
+    period = dashboards.choose_period(request.GET.get("period"), periods)
+    context = {"period": period, "periods": _period_choices(periods, period)}
+    if period:
+        data = dashboards.overview(request.user, period, _today())
+        monthly_items = [item for g in data["groups"] for item in g["items"]]
+        context.update(data, met_chart=charts.units_meeting_targets(monthly_items))
+    else:
+        context.update(dashboards.overview_empty())
+    return render(request, "indicators/overview.html", context)
+
+
+@login_required
+def indicator_detail(request, code):
+    indicator = get_object_or_404(Indicator.objects.values(*dashboards.INDICATOR_FIELDS), code=code)
+    visible = DataValue.objects.visible_to(request.user).filter(indicator_id=indicator["id"])
+    periods = dashboards.available_periods(visible)
+    period = dashboards.choose_period(request.GET.get("period"), periods)
+    level = request.GET.get("level", "")
+    levels = LEVEL_FILTERS.get(level)
+    if levels is None:
+        level = ""
+    rows = dashboards.indicator_rows(request.user, indicator["id"], period, levels) if period else []
+    province_rows = [r for r in rows if r["unit_level"] == Level.PROVINCE]
+    rows = [r for r in rows if r["unit_level"] != Level.PROVINCE]
+    rows, sort = dashboards.sort_rows(rows, request.GET.get("sort", "unit"))
+    chosen = [c for c in request.GET.getlist("unit") if c][:6]
+    next_sort, sort_marks = dashboards.sort_links(sort)
+    context = {
+        "next_sort": next_sort,
+        "sort_marks": sort_marks,
+        "indicator": indicator,
+        "group_label": GROUP_LABELS.get(indicator["group"], indicator["group"]),
+        "period": period,
+        "periods": _period_choices(periods, period),
+        "level": level,
+        "sort": sort,
+        "rows": rows,
+        "province_row": province_rows[0] if province_rows else None,
+        "chosen": chosen,
+        "query": request.GET.urlencode(),
     }
-    pillars = [
-        {
-            "code": p.value,
-            "label": p.label,
-            "indicators": [i for i in indicators if i.pillar == p.value and i.group == "KH57"],
-        }
-        for p in Pillar
-    ]
-    groups = []
-    for code, label in GROUP_LABELS.items():
-        members = [i for i in indicators if i.group == code]
-        if not members:
-            continue
-        info = latest_by_group.get(code, {})
-        groups.append(
-            {
-                "code": code,
-                "label": label,
-                "count": len(members),
-                "latest": info.get("latest"),
-                "values": info.get("n", 0),
-            }
+    if period:
+        start = add_months(period, -(dashboards.TREND_MONTHS - 1))
+        months = period_range(start, period)
+        province = dashboards.province_series(request.user, [indicator["id"]], start, period)
+        by_unit = dashboards.unit_series(request.user, indicator["id"], chosen, start, period)
+        names = {r["unit_code"]: r["unit_display"] for r in rows}
+        series = [("Toàn tỉnh", dashboards.figures(province.get(indicator["id"], {})))] + [
+            (names.get(c, c), by_unit[c]) for c in chosen if c in by_unit
+        ]
+        targets = {r["target"] for r in rows if r["target"] is not None}
+        context.update(
+            bar_chart=charts.bars_by_unit(indicator, rows),
+            trend_chart=charts.trend(
+                indicator, months, series, target=targets.pop() if len(targets) == 1 else None
+            ),
+            met=sum(1 for r in rows if r["status"] == "met"),
+            judged=sum(1 for r in rows if r["status"] in dashboards.JUDGED),
+            unit_options=[(r["unit_code"], r["unit_display"]) for r in rows],
+            province=dashboards.change_in(province.get(indicator["id"], {}), period, indicator["measure"]),
         )
-    return render(
-        request,
-        "indicators/home.html",
-        {"pillars": pillars, "groups": groups, "indicator_count": len(indicators)},
-    )
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+@login_required
+def indicator_download(request, code, fmt):
+    """The indicator table of one period as XLSX or CSV (same filters as the page)."""
+    indicator = get_object_or_404(Indicator.objects.values(*dashboards.INDICATOR_FIELDS), code=code)
+    visible = DataValue.objects.visible_to(request.user).filter(indicator_id=indicator["id"])
+    period = dashboards.choose_period(request.GET.get("period"), dashboards.available_periods(visible))
+    levels = LEVEL_FILTERS.get(request.GET.get("level", ""))
+    rows = dashboards.indicator_rows(request.user, indicator["id"], period, levels) if period else []
+    rows, _ = dashboards.sort_rows(rows, request.GET.get("sort", "unit"))
+    content, content_type = dashboards.indicator_table_file(indicator, rows, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{indicator['code']}_{period or 'trong'}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def unit_detail(request, code):
+    unit = get_object_or_404(Unit, code=code)
+    visible = DataValue.objects.visible_to(request.user).filter(unit=unit)
+    periods = dashboards.available_periods(visible)
+    period = dashboards.choose_period(request.GET.get("period"), periods)
+    context = {"unit": unit, "period": period, "periods": _period_choices(periods, period)}
+    if period:
+        data = dashboards.unit_overview(request.user, unit, period, _today())
+        months = period_range(data["start"], period)
+        peer_label = "Bình quân " + ("sở, ban, ngành" if unit.level == Level.AGENCY else "cấp huyện")
+        context.update(
+            data,
+            peer_label=peer_label,
+            comparison_chart=charts.unit_comparison(unit.short_name or unit.name, peer_label, data["rows"]),
+            history_chart=charts.unit_history(data["rows"], months),
+        )
+    else:
+        context.update(dashboards.unit_record_only(unit, _today()))
+    return render(request, "indicators/unit_detail.html", context)
+
+
+@login_required
+def group_ranking(request, group):
+    if group not in GROUP_LABELS or group == "KH57":
+        raise Http404
+    visible = DataValue.objects.visible_to(request.user).filter(indicator__group=group)
+    periods = dashboards.available_periods(visible)
+    period = dashboards.choose_period(request.GET.get("period"), periods)
+    tables = dashboards.group_ranking(request.user, group, period) if period else []
+    for table in tables:
+        table["chart"] = charts.bars_by_unit(table["indicator"], table["ranked"]) if table["ranked"] else None
+    context = {
+        "group": group,
+        "group_label": GROUP_LABELS[group],
+        "groups": [(c, label) for c, label in GROUP_LABELS.items() if c != "KH57"],
+        "period": period,
+        "periods": _period_choices(periods, period),
+        "tables": tables,
+    }
+    return render(request, "indicators/group_ranking.html", context)
+
+
+@login_required
+def dti_ranking(request, year):
+    years = dashboards.dti_years()
+    sections = dashboards.dti_ranking(year)
+    for section in sections:
+        section["chart"] = charts.dti_stacked(section) if section["units"] else None
+    context = {
+        "year": year,
+        "years": years,
+        "sections": sections,
+        "has_previous": year - 1 in years,
+    }
+    return render(request, "indicators/dti_ranking.html", context)
+
+
+@login_required
+def dti_latest(request):
+    years = dashboards.dti_years()
+    return dti_ranking(request, years[0] if years else _today().year)

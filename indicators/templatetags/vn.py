@@ -1,6 +1,7 @@
 """The one template library for Vietnamese number formats (loaded as a builtin everywhere)."""
 
 from django import template
+from django.utils.html import format_html
 
 from indicators import formatting
 
@@ -30,3 +31,83 @@ def vn_measure(value, measure):
 @register.filter
 def vn_period(period):
     return formatting.format_period(period)
+
+
+# --- Dashboard helpers: status badges, change arrows and quality flags, always in words -------------
+_STATUS_ICONS = {
+    "met": "✓",
+    "not_met": "✗",
+    "in_progress": "◔",
+    "no_target": "–",
+    "no_data": "?",
+}
+
+
+@register.filter
+def vn_month(period):
+    """ "2023-08" → "Tháng 8/2023"."""
+    if not period:
+        return formatting.EMPTY
+    return f"Tháng {formatting.format_period(period)}"
+
+
+@register.filter
+def status_label(status):
+    from indicators.choices import Status
+
+    if not status:
+        return "Đang cập nhật"
+    try:
+        return str(Status(status).label)
+    except ValueError:
+        return status
+
+
+@register.filter
+def status_badge(status):
+    """A badge with an icon, a colour and the status in words (never colour alone)."""
+    key = status or "pending"
+    return format_html(
+        '<span class="badge badge-{}"><span aria-hidden="true">{}</span> {}</span>',
+        key,
+        _STATUS_ICONS.get(key, "…"),
+        status_label(status),
+    )
+
+
+@register.filter
+def change_badge(text, direction="up"):
+    """ "Tăng 0,9%" → ▲ Tăng 0,9%, marked good or bad by the indicator's direction."""
+    if not text:
+        return ""
+    if text.startswith("Tăng"):
+        arrow, good = "▲", direction != "down"
+    elif text.startswith("Giảm"):
+        arrow, good = "▼", direction == "down"
+    else:
+        return format_html(
+            '<span class="change change-same"><span aria-hidden="true">=</span> {}</span>', text
+        )
+    return format_html(
+        '<span class="change change-{}"><span aria-hidden="true">{}</span> {}</span>',
+        "good" if good else "bad",
+        arrow,
+        text,
+    )
+
+
+@register.filter
+def flag_labels(flags):
+    """Quality flag codes → their Vietnamese labels."""
+    from indicators.choices import QualityFlag
+
+    return [str(QualityFlag(f).label) for f in flags or ()]
+
+
+@register.filter
+def progress_width(progress):
+    """Progress in % of target → a bar width between 0 and 100."""
+    d = formatting._to_decimal(progress)
+    if d is None:
+        return 0
+    return int(max(0, min(100, d)))
