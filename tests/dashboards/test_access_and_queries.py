@@ -1,0 +1,114 @@
+"""Who sees what on the dashboards (every persona and anonymous), and a fixed number of queries per page
+whatever the amount of data."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators.engine import recompute_all
+from indicators.services import ValueInput, record_values
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/?period=2023-08",
+    "/indicators/DVC-SVC-RATE/?period=2023-08",
+    "/indicators/DVC-SVC-RATE/tai-ve.csv?period=2023-08",
+    "/units/DONGXOAI/?period=2023-08",
+    "/rankings/DVC/?period=2023-08",
+    "/dti/2023/",
+]
+# Queries per page, including the session, the user and the user's groups (3).
+MAX_QUERIES = {
+    "/?period=2023-08": 11,
+    "/indicators/DVC-SVC-RATE/?period=2023-08": 9,
+    "/indicators/DVC-SVC-RATE/tai-ve.csv?period=2023-08": 6,
+    "/units/DONGXOAI/?period=2023-08": 12,
+    "/rankings/DVC/?period=2023-08": 6,
+    "/dti/2023/": 6,
+}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_users_are_sent_to_the_login_page(client, catalogue, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("persona", ["staff", "reporter", "outsider", "viewer"])
+@pytest.mark.parametrize("path", PAGES)
+def test_every_persona_gets_every_page(client, august, personas, persona, path):
+    client.force_login(personas[persona])
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "persona, units",
+    [("staff", 27), ("viewer", 27), ("reporter", 1), ("outsider", 1)],
+)
+def test_the_indicator_table_shows_only_visible_values(client, august, personas, persona, units):
+    client.force_login(personas[persona])
+    response = client.get("/indicators/DVC-FILE-RATE/?period=2023-08")
+    codes = [r["unit_code"] for r in response.context["rows"]]
+    assert len(codes) == units
+    if persona == "reporter":
+        assert codes == ["DONGXOAI"]
+    if persona == "outsider":
+        assert codes == ["BUDOP"]
+    csv_lines = (
+        client.get("/indicators/DVC-FILE-RATE/tai-ve.csv?period=2023-08").content.decode().splitlines()
+    )
+    assert len(csv_lines) == 1 + units
+
+
+def test_a_reporter_does_not_see_another_units_values(client, august, reporter):
+    client.force_login(reporter)
+    html = client.get("/units/BUDOP/?period=2023-08").content.decode()
+    assert "Chưa có số liệu để hiển thị cho đơn vị này." in html
+    own = client.get("/units/DONGXOAI/?period=2023-08")
+    assert [r["indicator"]["code"] for r in own.context["rows"]] == [
+        "DVC-SVC-RATE",
+        "DVC-FILE-RATE",
+        "APP-BPTODAY-USERS",
+    ]
+    # Province-wide figures are public to every signed-in persona; unit counts only count what they see.
+    overview = client.get("/?period=2023-08")
+    svc = next(
+        i for g in overview.context["groups"] for i in g["items"] if i["indicator"]["code"] == "DVC-SVC-RATE"
+    )
+    assert (svc["province"]["value"], svc["met"], svc["judged"]) == (Decimal(99), 1, 1)
+    ranking = client.get("/rankings/APP/?period=2023-08").context["tables"][0]
+    assert [r["unit_code"] for r in ranking["ranked"]] == ["DONGXOAI"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_page_runs_a_fixed_number_of_queries(client, august, django_assert_max_num_queries, path):
+    client.force_login(august)
+    with django_assert_max_num_queries(MAX_QUERIES[path]):
+        assert client.get(path).status_code == 200
+
+
+def _count(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_query_count_does_not_grow_with_the_data(client, august):
+    client.force_login(august)
+    before = {path: _count(client, path) for path in PAGES}
+    # Twelve more months of every DVC and app value for every agency and district.
+    units = list(Unit.objects.filter(level__in=["agency", "district"]).values_list("code", "level"))
+    values = [
+        ValueInput(code, unit, f"2022-{month:02d}", Decimal(50 + month))
+        for month in range(1, 13)
+        for unit, level in units
+        for code in ("DVC-SVC-RATE", "DVC-FILE-RATE", *(["APP-BPTODAY-USERS"] if level == "district" else []))
+    ]
+    record_values(values, user=august, source="form")
+    recompute_all()
+    after = {path: _count(client, path) for path in PAGES}
+    assert after == before
