@@ -292,7 +292,7 @@ def dvc_section(ctx: Context) -> dict | None:
             row = data.get(ind, unit.code)
             cells += [percent(row) if row else EMPTY, change_cell(row), status_label(row)]
         rows.append({"key": unit.code, "cells": cells})
-    total_cells = ["TỔNG", ""]
+    total_cells = ["TỔNG"]
     for ind in DVC:
         total = data.total(ind)
         judged = evaluate(total, rules[ind], period=ctx.period) if total is not None else None
@@ -489,7 +489,7 @@ def app_block(ctx: Context) -> list[dict]:
     if top_inc:
         items.append(
             sentence(
-                f"Tăng thêm nhiều nhất so với báo cáo chuyên đề {previous_label(prev)}: {list_with_values(top_inc)}"
+                f"Số người dùng tăng thêm nhiều nhất so với báo cáo chuyên đề {previous_label(prev)}: {list_with_values(top_inc)}"
             )
         )
     missing = [short_name(u) for u in units if value_of(data.get(APP, u.code)) is None]

@@ -217,6 +217,12 @@ def _snapshot_text(html: str) -> str:
     return re.sub(r"\s+", " ", strip_tags(html or "")).strip()
 
 
+def expanded_cells(row: dict) -> list[str]:
+    """A table row with one entry per column (a merged cell repeated over the columns it spans)."""
+    spans = row.get("spans") or [1] * len(row["cells"])
+    return [text for text, span in zip(row["cells"], spans, strict=False) for _ in range(span)]
+
+
 def flatten(document: dict) -> dict[str, str]:
     """Every printed value of a document under a readable path, for comparing two versions."""
     out: dict[str, str] = {}
@@ -243,8 +249,9 @@ def flatten(document: dict) -> dict[str, str]:
                     for row in block["rows"]:
                         if row.get("heading") or row.get("subheader"):
                             continue
-                        name = row["cells"][1] if len(row["cells"]) > 1 else row["key"]
-                        for col, text in list(zip(columns, row["cells"], strict=False))[2:]:
+                        cells = expanded_cells(row)
+                        name = cells[1] if len(cells) > 1 else row["key"]
+                        for col, text in list(zip(columns, cells, strict=False))[2:]:
                             out[f"{where} › {name} › {col}"] = text
     return out
 

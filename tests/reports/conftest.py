@@ -28,7 +28,10 @@ def previous_from_change(value: Decimal, change: str) -> Decimal:
 def _dvc_rows(table, period, previous):
     rows = []
     for unit, svc, svc_change, _, file_rate, file_change, _ in table:
-        for code, text, change in (("DVC-SVC-RATE", svc, svc_change), ("DVC-FILE-RATE", file_rate, file_change)):
+        for code, text, change in (
+            ("DVC-SVC-RATE", svc, svc_change),
+            ("DVC-FILE-RATE", file_rate, file_change),
+        ):
             value = P.number(text)
             rows.append(ValueInput(code, unit, period, value, raw=text))
             rows.append(ValueInput(code, unit, previous, previous_from_change(value, change)))
@@ -88,7 +91,13 @@ def january_rows():
     rows = _dvc_rows(P.JANUARY_DVC, "2023-01", "2022-12")
     rows += _app_rows(P.JANUARY_APP, P.JANUARY_APP_TOTAL, "2023-01", "2022-12")
     rows += _software_rows(P.JANUARY_SOFTWARE, "2023-01")
-    codes = ("CNS-COMMUNE-TEAMS", "CNS-COMMUNE-TEAM-RATE", "CNS-COMMUNE-MEMBERS", "CNS-HAMLET-TEAMS", "CNS-HAMLET-MEMBERS")
+    codes = (
+        "CNS-COMMUNE-TEAMS",
+        "CNS-COMMUNE-TEAM-RATE",
+        "CNS-COMMUNE-MEMBERS",
+        "CNS-HAMLET-TEAMS",
+        "CNS-HAMLET-MEMBERS",
+    )
     for unit, *cells in P.JANUARY_CNSCD:
         for code, text in zip(codes, cells, strict=True):
             rows.append(ValueInput(code, unit, "2023-01", P.number(text), raw=text))

@@ -188,7 +188,14 @@ JANUARY_CNSCD = [
 ]
 JANUARY_CNSCD_TOTAL = ("111", "100%", "1.680", "843", "5.962")
 
-ECERT_CODES = ("ECERT-WAIT-SIGN", "ECERT-WAIT-SEAL", "ECERT-DONE", "ECERT-CANCELLED", "ECERT-REJECTED", "ECERT-TOTAL")
+ECERT_CODES = (
+    "ECERT-WAIT-SIGN",
+    "ECERT-WAIT-SEAL",
+    "ECERT-DONE",
+    "ECERT-CANCELLED",
+    "ECERT-REJECTED",
+    "ECERT-TOTAL",
+)
 AUGUST_ECERT = ("2.131", "2.276", "106.314", "507", "1.051", "112.279")
 JANUARY_ECERT = ("758", "1.098", "80.863", "399", "1.041", "84.159")
 
@@ -199,7 +206,17 @@ TAX_CODES = (
     "TAX-NVTC-COUNT-YTD", "TAX-NVTC-AMOUNT-YTD", "TAX-FEE-COUNT-YTD", "TAX-FEE-AMOUNT-YTD",
 )  # fmt: skip
 AUGUST_TAX = [
-    ("DONGXOAI", "543", "5,144,126,233", "1,183", "217,778,100", "6,488", "91,538,815,140", "11,097", "2,425,179,100"),
+    (
+        "DONGXOAI",
+        "543",
+        "5,144,126,233",
+        "1,183",
+        "217,778,100",
+        "6,488",
+        "91,538,815,140",
+        "11,097",
+        "2,425,179,100",
+    ),
     ("BINHLONG", "205", "750,508,121", "89", "6,448,001", "2,252", "7,527,434,548", "857", "105,809,836"),
     ("PHUOCLONG", "64", "1,198,549,242", "41", "4,165,000", "1,011", "7,071,946,247", "377", "28,575,000"),
     ("BUDANG", "307", "1,782,544,001", "106", "2,161,001", "2,730", "12,000,253,783", "1,345", "23,070,047"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.formatting import format_period
+from indicators.formatting import format_number, format_period
 from indicators.periods import parse_period
 from reports import services
 
@@ -32,5 +32,5 @@ class Command(BaseCommand):
         sections = sum(len(p["sections"]) for p in rendered.document["parts"] if p["kind"] == "data")
         self.stdout.write(
             f"Báo cáo chuyên đề tháng {format_period(period)} ({rendered.label}, số {rendered.document['number']}, "
-            f"{sections} mục số liệu): đã ghi {len(data):,} byte ra {path}".replace(",", ".")
+            f"{sections} mục số liệu): đã ghi {format_number(len(data))} byte ra {path}"
         )
