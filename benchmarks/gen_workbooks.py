@@ -94,6 +94,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(write_long(out / "long.xlsx", args.rows))
+    print(write_long(out / "long_changed.xlsx", args.rows, seed=7))  # same keys, every value different
     print(write_wide(out / "wide.xlsx"))
 
 

@@ -303,30 +303,38 @@ def _values_changed(pairs: dict[tuple[int, int], str]) -> None:
         hook(pairs)
 
 
+NULL = "\\N"
+
+
 def _copy_text(v) -> str:
     if v is None:
         return "\\N"
     s = str(v)
+    if "\\" not in s and "\t" not in s and "\n" not in s and "\r" not in s:
+        return s
     return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _stage_rows(values: list[ResolvedValue], catalogue: Catalogue):
+def _stage_lines(values: list[ResolvedValue], catalogue: Catalogue) -> str:
+    """The COPY text of the staging table (tab-separated, \\N for NULL); only the text fields
+    need escaping."""
     inds = {c: m.id for c, m in catalogue.indicators.items()}
     units = catalogue.unit_ids
+    out = []
+    append = out.append
     for v in values:
         tiers = _tiers_json(v.tiers)
-        yield (
-            inds[v.indicator],
-            units[v.unit],
-            v.period,
-            v.value,
-            v.numerator,
-            v.denominator,
-            json.dumps(tiers, ensure_ascii=False) if tiers else None,
-            (v.raw or "")[:500],
-            v.note or "",
-            json.dumps([f for f in v.flags if f != "error"], ensure_ascii=False),
+        flags = [f for f in v.flags if f != "error"]
+        append(
+            f"{inds[v.indicator]}\t{units[v.unit]}\t{v.period}\t"
+            f"{NULL if v.value is None else v.value}\t"
+            f"{NULL if v.numerator is None else v.numerator}\t"
+            f"{NULL if v.denominator is None else v.denominator}\t"
+            f"{_copy_text(json.dumps(tiers, ensure_ascii=False)) if tiers else NULL}\t"
+            f"{_copy_text((v.raw or '')[:500])}\t{_copy_text(v.note or '')}\t"
+            f"{_copy_text(json.dumps(flags, ensure_ascii=False)) if flags else '[]'}\n"
         )
+    return "".join(out)
 
 
 def _write_postgres(values, catalogue, *, batch_id: int, user_id: int | None) -> tuple[int, int]:
@@ -334,11 +342,7 @@ def _write_postgres(values, catalogue, *, batch_id: int, user_id: int | None) ->
     audit = AuditEntry._meta.db_table
     ind_t = Indicator._meta.db_table
     unit_t = Unit._meta.db_table
-    buf = io.StringIO()
-    for row in _stage_rows(values, catalogue):
-        buf.write("\t".join(_copy_text(x) for x in row))
-        buf.write("\n")
-    buf.seek(0)
+    buf = io.StringIO(_stage_lines(values, catalogue))
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE import_stage (indicator_id bigint, unit_id bigint, period varchar(7), "
@@ -601,7 +605,12 @@ def _new_batch(
 
 
 def _apply_analysis(
-    batch: ImportBatch, analysis: Analysis, catalogue: Catalogue, *, skip_invalid: bool, with_diff: bool = True
+    batch: ImportBatch,
+    analysis: Analysis,
+    catalogue: Catalogue,
+    *,
+    skip_invalid: bool,
+    with_diff: bool = True,
 ) -> list[ResolvedValue]:
     values = analysis.validated.values
     if with_diff:

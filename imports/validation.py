@@ -199,20 +199,22 @@ def validate(
 
     seen: dict[tuple[str, str, str], ResolvedValue] = {}
     incomplete: set[tuple[str, str]] = set()  # (sheet, indicator) with a unit cell not written
+    need_key = bool(exclusions or corrections)  # building "Sheet!A1" for 200,000 cells is not free
+    period_ok: dict[str, bool] = {}
     for res in results:
         for pv in res.values:
-            k = cell_key(pv.ref.sheet, pv.ref.cell)
+            k = cell_key(pv.ref.sheet, pv.ref.cell) if need_key else None
             if not pv.is_total and ("error" in pv.flags or k in exclusions):
                 incomplete.add((pv.ref.sheet, pv.indicator))
             if k in exclusions:
-                invalid.add(k)
+                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                 continue
             value = pv.value
             if k in corrections:
                 value = corrections[k]
             elif "error" in pv.flags or (value is None and "no_data" not in pv.flags):
                 if "error" in pv.flags:
-                    invalid.add(k)
+                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                 continue
             # indicator
             code = pv.indicator
@@ -226,19 +228,19 @@ def validate(
                         value=pv.indicator,
                         header="",
                     )
-                    invalid.add(k)
+                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                     continue
             meta = catalogue.indicators.get(code)
             if meta is None:
                 err(pv, f"Chỉ tiêu {code} chưa có trong danh mục", "unknown_indicator", value=code)
-                invalid.add(k)
+                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                 continue
             # unit
             if pv.unit_code:
                 unit = pv.unit_code
                 if unit not in catalogue.units.by_code:
                     err(pv, f"Không có đơn vị mã {unit} trong danh mục", "unknown_unit", value=unit)
-                    invalid.add(k)
+                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                     continue
             else:
                 hint = pv.level_hint or (meta.reported_by if len(meta.reported_by) else None)
@@ -260,7 +262,7 @@ def validate(
                         err(
                             pv, message, "unknown_unit", column=pv.unit_column, value=pv.unit_label, header=""
                         )
-                    invalid.add(k)
+                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                     continue
             if writable is not None and unit not in writable:
                 row_key = (pv.ref.sheet, pv.ref.row)
@@ -275,12 +277,15 @@ def validate(
                         value=pv.unit_label or unit,
                         header="",
                     )
-                invalid.add(k)
+                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                 continue
             per = pv.period or period
-            if not valid_period(per):
+            ok = period_ok.get(per)
+            if ok is None:
+                ok = period_ok[per] = valid_period(per)
+            if not ok:
                 err(pv, f'Kỳ báo cáo "{per}" không hợp lệ (YYYY-MM)', "bad_period")
-                invalid.add(k)
+                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                 continue
             # ranges
             if value is not None:
@@ -297,7 +302,7 @@ def validate(
                         f"Giá trị âm ({format_vn(value)}) không hợp lệ cho số lượng/số tiền",
                         "negative_count",
                     )
-                    invalid.add(k)
+                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                     continue
             rv = ResolvedValue(
                 code,
@@ -332,7 +337,7 @@ def validate(
                         f"với giá trị khác ({format_vn(other.value)})",
                         "duplicate_value",
                     )
-                    invalid.add(k)
+                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                 continue
             seen[rv.key] = rv
             out.append(rv)
