@@ -104,7 +104,7 @@ class IndicatorFilterSet(django_filters.FilterSet):
 class TargetFilterSet(django_filters.FilterSet):
     indicator = codes_filter(Indicator, "chỉ tiêu", "indicator")
     year = django_filters.NumberFilter(
-        field_name="year", error_messages={"invalid": 'Năm "%(value)s" không hợp lệ.'}
+        field_name="year", error_messages={"invalid": "Năm phải là số (ví dụ 2023)."}
     )
     level = django_filters.ChoiceFilter(
         choices=Level.choices,

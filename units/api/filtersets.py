@@ -8,9 +8,7 @@ from ..models import Level, Unit
 class UnitFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         choices=Level.choices,
-        error_messages={
-            "invalid_choice": 'Cấp "%(value)s" không hợp lệ (province, agency, district, commune).'
-        },
+        error_messages={"invalid_choice": f'Cấp "%(value)s" không hợp lệ ({", ".join(Level.values)}).'},
     )
     parent = django_filters.ModelChoiceFilter(
         field_name="parent",
