@@ -60,7 +60,7 @@ def base_layout(title: str, *, height: int = 360, **extra) -> dict:
         "separators": ",.",
         "font": {"family": "Liberation Sans, Arial, sans-serif", "size": 12, "color": "#1f2933"},
         "height": height,
-        "margin": {"l": 10, "r": 20, "t": 48, "b": 10},
+        "margin": {"l": 10, "r": 20, "t": 60, "b": 10},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 12}},
@@ -329,10 +329,10 @@ def dti_stacked(section: dict) -> dict:
         "data": traces,
         "layout": base_layout(
             "Điểm DTI theo trụ cột — " + str(section["label"]),
-            height=max(240, 130 + BAR_HEIGHT * len(units)),
+            height=max(240, 130 + BAR_HEIGHT * len(units)) + 24 * len(section["pillars"]),
             barmode="stack",
-            legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
-            xaxis=_axis(title={"text": "Điểm"}, tickformat=",d"),
+            legend={"orientation": "h", "x": 0, "y": -0.06, "yanchor": "top"},
+            xaxis=_axis(tickformat=",d", ticksuffix=" điểm"),
             yaxis=_axis(type="category", categoryorder="array", categoryarray=names, autorange="reversed"),
         ),
     }
