@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("indicators.urls")),  # /indicators/<CODE>/, /dti/<YEAR>/
     path("units/", include("units.urls")),
     path("nhap-lieu/", include("imports.urls")),
+    path("nhap-so-lieu/", include("imports.entry_urls")),
     path("bao-cao/", include("reports.urls")),
     path("api/v1/", include("cds_portal.api_urls")),
     path("admin/", admin.site.urls),
