@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,7 +48,7 @@ def _visible_report(request, period) -> Report:
 
 @login_required
 def report_list(request):
-    reports = Report.objects.visible_to(request.user).prefetch_related("versions")
+    reports = Report.objects.visible_to(request.user).annotate(version_count=Count("versions"))
     return render(
         request,
         "reports/report_list.html",

@@ -159,3 +159,10 @@ def january_report(january_data, staff) -> Report:
         apps_date=datetime.date(2023, 2, 19),
         row_orders=PRINTED_ORDERS_JANUARY,
     )
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Rendered files go to a fresh MEDIA_ROOT per test (exact file names, nothing left behind)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
