@@ -90,6 +90,9 @@ class Analysis:
     counts: dict = field(default_factory=dict)
     diff: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
+    dti: list[tuple[str, int, str, str, Decimal, str]] = field(
+        default_factory=list
+    )  # unit, year, pillar, level, score, raw
 
     @property
     def errors(self) -> list[RowError]:
@@ -177,6 +180,11 @@ def analyse(
         for d in detections
     ]
     analysis = Analysis(the_period, proposed, validated, sheets, all_problems)
+    analysis.dti = _resolve_dti(results, catalogue, user, all_problems)
+    for sheet in sheets:
+        sheet["values"] += sum(
+            1 for r in results if r.sheet == sheet["sheet"] for row in r.dti_rows for _ in row.scores
+        )
     analysis.skipped = [
         {"sheet": k.split("!")[0], "cell": k.split("!")[1]} for k in sorted(validated.invalid_cells)
     ]
@@ -699,13 +707,110 @@ def import_file(
         batch.message = f"{len(analysis.errors)} lỗi: chưa nhập số liệu nào."
         batch.save()
         return ImportOutcome.of(batch)
-    _commit(batch, values, catalogue, user)
+    _commit(batch, values, catalogue, user, analysis.dti)
     return ImportOutcome.of(batch)
 
 
-def _commit(batch: ImportBatch, values: list[ResolvedValue], catalogue: Catalogue, user) -> None:
+def _resolve_dti(results, catalogue: Catalogue, user, problems: list[RowError]) -> list[tuple]:
+    """DTI rows → (unit code, year, pillar code, level, score, raw); problems appended in place."""
+    writable = writable_units(user)
+    out = []
+    for res in results:
+        if not res.dti_rows:
+            continue
+        if res.dti_year is None:
+            problems.append(
+                RowError(
+                    res.sheet,
+                    None,
+                    None,
+                    "",
+                    "Không rõ năm của bảng DTI (cần 'năm YYYY' trong tiêu đề)",
+                    code="missing_year",
+                )
+            )
+            continue
+        for row in res.dti_rows:
+            m = catalogue.units.match(row.unit_label, row.level)
+            if m.code is None:
+                problems.append(
+                    RowError(
+                        res.sheet,
+                        row.ref.row,
+                        row.ref.column,
+                        row.unit_label,
+                        m.message(),
+                        code="unknown_unit",
+                    )
+                )
+                continue
+            if writable is not None and m.code not in writable:
+                problems.append(
+                    RowError(
+                        res.sheet,
+                        row.ref.row,
+                        row.ref.column,
+                        row.unit_label,
+                        f"Bạn không có quyền nhập số liệu cho đơn vị '{m.candidate.name}'",
+                        code="forbidden_unit",
+                    )
+                )
+                continue
+            for pillar, score in row.scores.items():
+                out.append((m.code, res.dti_year, pillar, row.level, score, format(score.normalize(), "f")))
+    return out
+
+
+def _write_dti(rows: list[tuple], *, batch_id: int, user) -> int:
+    """Replace the DTI scores of the (unit, year, pillar) triples in `rows`, with audit entries."""
+    if not rows:
+        return 0
+    from indicators.models import DTIPillar, DTIScore
+
+    pillars = {(p.level, p.code): p for p in DTIPillar.objects.all()}
+    units = dict(Unit.objects.filter(code__in={r[0] for r in rows}).values_list("code", "id"))
+    uid = user.pk if user is not None and getattr(user, "pk", None) else None
+    existing = {
+        (s.unit_id, s.year, s.pillar_id): s
+        for s in DTIScore.objects.filter(unit_id__in=units.values(), year__in={r[1] for r in rows})
+    }
+    new, audits, stale = [], [], []
+    for code, year, pillar_code, level, score, raw in rows:
+        pillar = pillars.get((level, pillar_code))
+        if pillar is None:
+            continue
+        old = existing.get((units[code], year, pillar.pk))
+        if old is not None and old.score == score:
+            continue
+        if old is not None:
+            stale.append(old.pk)
+        new.append(
+            DTIScore(unit_id=units[code], year=year, pillar=pillar, score=score, raw=raw, batch_id=batch_id)
+        )
+        audits.append(
+            AuditEntry(
+                action=f"indicators.dti.{'updated' if old else 'created'}",
+                user_id=uid,
+                object_type="dtiscore",
+                object_key=f"{code}/{year}/{pillar_code}",
+                before={"score": _text(old.score)} if old else None,
+                after={"score": _text(score)},
+                source="import",
+                batch_id=batch_id,
+            )
+        )
+    DTIScore.objects.filter(pk__in=stale).delete()
+    DTIScore.objects.bulk_create(new)
+    AuditEntry.objects.bulk_create(audits)
+    return len(new)
+
+
+def _commit(
+    batch: ImportBatch, values: list[ResolvedValue], catalogue: Catalogue, user, dti: list | None = None
+) -> None:
     with transaction.atomic():
         new, changed = write_values(values, catalogue, batch_id=batch.pk, user=user)
+        _write_dti(dti or [], batch_id=batch.pk, user=user)
         batch.counts = {
             **batch.counts,
             "new": new,
@@ -818,7 +923,7 @@ def commit_batch(batch: ImportBatch, user) -> ImportOutcome:
         raise ImportError_(
             f"Lô #{batch.pk} còn {len(analysis.errors)} lỗi: hãy sửa hoặc loại trừ các ô lỗi trước khi nhập."
         )
-    _commit(batch, values, catalogue, user)
+    _commit(batch, values, catalogue, user, analysis.dti)
     return ImportOutcome.of(batch)
 
 

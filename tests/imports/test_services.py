@@ -185,3 +185,24 @@ def test_entry_template_round_trip(catalogue, reporter, tmp_path):
     assert outcome.period == "2023-09"
     assert value("DVC-SVC-RATE", "DONGXOAI", "2023-09") == D("97.5")
     assert value("APP-BPTODAY-USERS", "DONGXOAI", "2023-09") == D(3512)
+
+
+def test_a_dti_table_writes_scores_per_pillar(catalogue, staff):
+    from indicators.models import DTIScore
+
+    from .test_formats import DTI_ROWS
+    from .xlsx_builders import build_xlsx
+
+    outcome = import_file(build_xlsx({"DTI": DTI_ROWS}), user=staff, filename="dti.xlsx", skip_invalid=True)
+    assert outcome.status == "committed", outcome.errors
+    assert [w["code"] for w in outcome.warnings] == ["dti_total_mismatch", "dti_group_mismatch"]
+    scores = {
+        (s.unit.code, s.pillar.code): s.score
+        for s in DTIScore.objects.filter(year=2022).select_related("unit", "pillar")
+    }
+    assert len(scores) == 18
+    assert scores[("DONGXOAI", "KINH-TE")] == D(80)
+    assert scores[("BUDOP", "WEB")] == D(60)
+    again = import_file(build_xlsx({"DTI": DTI_ROWS}), user=staff, filename="dti.xlsx")
+    assert again.status == "committed"
+    assert DTIScore.objects.count() == 18
