@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -173,6 +174,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat: reminders to units that have not submitted their monthly report (idempotent, so a second
+# beat or a manual run sends nothing twice). 07:30 local time, before the working day.
+CELERY_BEAT_SCHEDULE = {
+    "send-reporting-reminders": {
+        "task": "indicators.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
+
+# Monthly reporting workflow: the last day on time is this day of the following month (groups may
+# differ, see indicators.workflow.deadline_for); reminders go out this many days before it.
+REPORTING_DEADLINE_DAY = envint("REPORTING_DEADLINE_DAY", 10)
+REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
+EVIDENCE_MAX_MB = envint("EVIDENCE_MAX_MB", 5)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -169,6 +169,7 @@ def analyse(
             corrections=fixes,
             exclusions=set(exclusions or ()),
         )
+        _refuse_locked(validated, user)
         all_problems = list(problems) + list(validated.problems)
     sheets = [
         {
@@ -189,6 +190,30 @@ def analyse(
         {"sheet": k.split("!")[0], "cell": k.split("!")[1]} for k in sorted(validated.invalid_cells)
     ]
     return analysis
+
+
+def _refuse_locked(validated: Validated, user) -> None:
+    """Approved (unit, period) pairs are locked for every channel: each of their cells becomes an error
+    (skippable like any invalid cell) and is left out of the values to write. Added for the approval
+    workflow; the rule itself is `indicators.workflow.locked_keys`."""
+    from indicators.workflow import locked_keys
+
+    locked = locked_keys({v.unit for v in validated.values}, {v.period for v in validated.values}, user)
+    if not locked:
+        return
+    keep = []
+    for v in validated.values:
+        reason = locked.get((v.unit, v.period))
+        if reason is None:
+            keep.append(v)
+            continue
+        validated.problems.append(
+            RowError(
+                v.ref.sheet, v.ref.row, v.ref.column, v.raw, reason, header=v.ref.header, code="period_locked"
+            )
+        )
+        validated.invalid_cells.add(v.cell_key)
+    validated.values[:] = keep
 
 
 def compare(
@@ -810,6 +835,7 @@ def _commit(
 ) -> None:
     with transaction.atomic():
         new, changed = write_values(values, catalogue, batch_id=batch.pk, user=user)
+        _note_workflow(values, catalogue, user)
         _write_dti(dti or [], batch_id=batch.pk, user=user)
         batch.counts = {
             **batch.counts,
@@ -830,6 +856,16 @@ def _commit(
             source="import",
             batch_id=batch.pk,
         )
+
+
+def _note_workflow(values: list[ResolvedValue], catalogue: Catalogue, user) -> None:
+    """A reporter's imported values wait for approval like its typed ones (approval workflow)."""
+    from indicators.workflow import values_written
+
+    unit_ids = dict(Unit.objects.filter(code__in={v.unit for v in values}).values_list("code", "id"))
+    values_written(
+        user, {(unit_ids[v.unit], v.period) for v in values if v.unit in unit_ids}, source="import"
+    )
 
 
 # ---- the web path: preview, corrections, commit ------------------------------------------------

@@ -69,6 +69,11 @@ class RecordValuesError(ValidationError):
         super().__init__([item.text for item in items])
 
 
+class PeriodLocked(RecordValuesError):
+    """Every problem is a locked (unit, period): approved, or waiting for approval and written by a
+    reporter. The API answers 409 with the reason; forms show it."""
+
+
 def _decimal(value, field_name: str, index: int) -> Decimal | ItemError | None:
     """A Decimal, or an ItemError for a value that is not a finite number."""
     if value is None or value == "":
@@ -162,7 +167,10 @@ def record_values(
         if not isinstance(item.period, str) or not PERIOD_RE.match(item.period):
             errors.append(
                 ItemError(
-                    index, "period", f'kỳ báo cáo "{item.period}" không hợp lệ (định dạng YYYY-MM)', "invalid_period"
+                    index,
+                    "period",
+                    f'kỳ báo cáo "{item.period}" không hợp lệ (định dạng YYYY-MM)',
+                    "invalid_period",
                 )
             )
         key = (item.indicator, item.unit, item.period)
@@ -179,6 +187,18 @@ def record_values(
                 errors.append(number)
             else:
                 setattr(item, name, number)
+    if not errors:
+        # Approved periods are locked for every channel (indicators.workflow.locked_keys).
+        from .workflow import locked_keys
+
+        locked = locked_keys({v.unit for v in items}, {v.period for v in items}, user)
+        lock_errors = [
+            ItemError(index, None, locked[(item.unit, item.period)], "locked")
+            for index, item in enumerate(items)
+            if (item.unit, item.period) in locked
+        ]
+        if lock_errors:
+            raise PeriodLocked(lock_errors)
     if errors:
         raise RecordValuesError(errors)
 
@@ -194,6 +214,7 @@ def record_values(
         }
         to_create, to_update, audit = [], [], []
         changed_pairs: dict[tuple[int, int], str] = {}
+        touched: set[tuple[int, str]] = set()  # (unit id, period) of created or changed values
         for item in items:
             ind, unit = indicators[item.indicator], units[item.unit]
             key = f"{ind.code}/{unit.code}/{item.period}"
@@ -226,6 +247,7 @@ def record_values(
                 )
             )
             result.keys.append(key)
+            touched.add((unit.id, item.period))
             pair = (ind.id, unit.id)
             changed_pairs[pair] = min(changed_pairs.get(pair, item.period), item.period)
         if dry_run:
@@ -238,6 +260,10 @@ def record_values(
         )
         AuditEntry.objects.bulk_create(audit, batch_size=2000)
         if changed_pairs:
+            from .workflow import values_written
+
+            # A reporter's values wait for approval in a draft Submission; every write bumps its version.
+            values_written(user, touched, source=source)
             values_changed(changed_pairs)
     return result
 

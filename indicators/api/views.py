@@ -28,7 +28,7 @@ from units.models import Level, Unit
 
 from ..choices import GROUP_LABELS, Measure, QualityFlag, Status
 from ..models import Completeness, DataValue, DTIPillar, DTIScore, Indicator, ProvinceAggregate, Target
-from ..services import RecordValuesError, ValueInput, record_values
+from ..services import PeriodLocked, RecordValuesError, ValueInput, record_values
 from ..status import CompletenessSummary, flags_from_bits
 from .filtersets import (
     AggregateFilterSet,
@@ -344,7 +344,7 @@ def write_values(request, items: list, *, dry_run: bool):
     parsed = parser.parse()
     inputs = [value_input for _, value_input in parsed]
     errors = list(parser.errors)
-    result, forbidden = None, False
+    result, forbidden, locked = None, False, False
     try:
         # With shape errors already found the service still checks the rest (codes, scope, periods)
         # so the caller gets every problem at once, but it writes nothing.
@@ -352,9 +352,14 @@ def write_values(request, items: list, *, dry_run: bool):
     except RecordValuesError as exc:
         errors.extend(_item_error(parsed[e.index][0], e.field, _sentence(e.message)) for e in exc.items)
         forbidden = all(e.code == "forbidden" for e in exc.items) and not parser.errors
+        # Approved (locked) periods: 409 with the reason (indicators.workflow.locked_keys).
+        locked = isinstance(exc, PeriodLocked) and not parser.errors
     if errors:
         errors.sort(key=lambda e: (e["index"], NUMBER_FIELDS_ORDER.get(e["field"], 99)))
-        if result is None and forbidden:
+        if result is None and locked:
+            code, http = "locked", status.HTTP_409_CONFLICT
+            detail = f"{errors[0]['message']} Không có số liệu nào được ghi."
+        elif result is None and forbidden:
             code, http = "permission_denied", status.HTTP_403_FORBIDDEN
             detail = "Bạn không có quyền nhập số liệu cho đơn vị này; không có số liệu nào được ghi."
         else:

@@ -2,8 +2,9 @@ from .audit import AuditEntry
 from .catalogue import DTIPillar, DTIScore, Indicator, Target
 from .status import Completeness, ProvinceAggregate, ValueStatus
 from .values import DataValue
+from .workflow import EvidenceFile, Reminder, ReminderKind, Submission, SubmissionState
 
 __all__ = [
     "AuditEntry", "Completeness", "DTIPillar", "DTIScore", "DataValue", "Indicator", "ProvinceAggregate", "Target",
-    "ValueStatus",
+    "ValueStatus", "EvidenceFile", "Reminder", "ReminderKind", "Submission", "SubmissionState",
 ]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
@@ -8,6 +8,7 @@ from units.roles import Role, role_of
 
 from ..choices import Source
 from .catalogue import PERIOD_REGEX
+from .workflow import PENDING_STATES, Submission
 
 
 class DataValueQuerySet(models.QuerySet):
@@ -26,29 +27,41 @@ class DataValueQuerySet(models.QuerySet):
         return self.filter(unit__level__in=levels)
 
     def visible_to(self, user):
-        """Staff and viewers read every value; a reporter reads its own units' values and the
-        province-wide figures; anonymous users read nothing.
+        """What ``user`` may read, in one query (an EXISTS subquery, no Python loop).
 
-        The approval workflow (submitted → approved) narrows what viewers and other units see
-        to approved values once it exists; every view, API and export starts from here.
+        Staff read every value. A reporter reads its own units' values, drafts included, and every
+        published value. Viewers read published values only; anonymous users nothing (the public
+        API uses `published()`). Published = no Submission for the value's (unit, period) in a
+        pending state (draft, submitted, returned): values only staff wrote have no Submission and
+        are published on commit.
         """
         role = role_of(user)
-        if role in (Role.STAFF, Role.VIEWER):
+        if role == Role.STAFF:
             return self.all()
         if role == Role.REPORTER:
-            return self.filter(Q(unit__members=user) | Q(unit__level="province")).distinct()
+            own = Unit.objects.filter(members=user).values("pk")
+            return self.filter(Q(unit__in=own) | ~Exists(_pending_submission()))
+        if role == Role.VIEWER:
+            return self.published()
         return self.none()
 
     def writable_by(self, user):
         return self.filter(unit__in=Unit.objects.writable_by(user))
 
     def published(self):
-        """What anonymous readers of the public API see (PUBLIC_API=1).
+        """Values whose (unit, period) is not waiting for approval: what viewers and anonymous readers
+        of the public API (PUBLIC_API=1) see."""
+        return self.filter(~Exists(_pending_submission()))
 
-        Until the approval workflow exists every stored value counts as published, as it does for
-        viewers in `visible_to`; approval narrows both to approved values.
-        """
-        return self.all()
+    def with_draft_flag(self):
+        """Annotate ``is_draft``: the value's (unit, period) is still waiting for approval."""
+        return self.annotate(is_draft=Exists(_pending_submission()))
+
+
+def _pending_submission():
+    return Submission.objects.filter(
+        unit_id=OuterRef("unit_id"), period=OuterRef("period"), state__in=PENDING_STATES
+    )
 
 
 class DataValue(models.Model):
