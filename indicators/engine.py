@@ -83,6 +83,50 @@ def _vendor_sql(vendor: str) -> dict:
     }
 
 
+def _outlier_stats_sql(vendor: str, scope_join: str) -> str:
+    """CTE `mad` (indicator_id, unit_id, med, mad): median and median absolute deviation of each pair's
+    whole series, for series of at least OUTLIER_MIN_HISTORY values. PostgreSQL has the ordered-set
+    aggregate percentile_cont; SQLite gets the medians from ROW_NUMBER() (same answers)."""
+    if vendor == "postgresql":
+        return f"""med AS (
+    SELECT dv.indicator_id, dv.unit_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY dv.value)::numeric AS med
+    FROM {DV} dv {scope_join}
+    WHERE dv.value IS NOT NULL
+    GROUP BY dv.indicator_id, dv.unit_id HAVING COUNT(*) >= {OUTLIER_MIN_HISTORY}
+),
+mad AS (
+    SELECT dv.indicator_id, dv.unit_id, m.med,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(dv.value - m.med))::numeric AS mad
+    FROM {DV} dv JOIN med m ON m.indicator_id = dv.indicator_id AND m.unit_id = dv.unit_id
+    WHERE dv.value IS NOT NULL
+    GROUP BY dv.indicator_id, dv.unit_id, m.med
+),"""
+    return f"""ranked AS (
+    SELECT dv.indicator_id, dv.unit_id, dv.value,
+           ROW_NUMBER() OVER (PARTITION BY dv.indicator_id, dv.unit_id ORDER BY dv.value) AS rn,
+           COUNT(*) OVER (PARTITION BY dv.indicator_id, dv.unit_id) AS n
+    FROM {DV} dv {scope_join}
+    WHERE dv.value IS NOT NULL
+),
+med AS (
+    SELECT indicator_id, unit_id, AVG(value) AS med, MAX(n) AS n
+    FROM ranked WHERE n >= {OUTLIER_MIN_HISTORY} AND rn IN ((n + 1) / 2, (n + 2) / 2)
+    GROUP BY indicator_id, unit_id
+),
+dev AS (
+    SELECT r.indicator_id, r.unit_id, m.n,
+           ROW_NUMBER() OVER (PARTITION BY r.indicator_id, r.unit_id ORDER BY abs(r.value - m.med)) AS rn,
+           abs(r.value - m.med) AS d
+    FROM ranked r JOIN med m ON m.indicator_id = r.indicator_id AND m.unit_id = r.unit_id
+),
+mad AS (
+    SELECT d.indicator_id, d.unit_id, m.med, AVG(d.d) AS mad
+    FROM dev d JOIN med m ON m.indicator_id = d.indicator_id AND m.unit_id = d.unit_id
+    WHERE d.rn IN ((d.n + 1) / 2, (d.n + 2) / 2)
+    GROUP BY d.indicator_id, d.unit_id, m.med
+),"""
+
+
 def status_select_sql(vendor: str, scoped: bool) -> str:
     """The SELECT producing one ValueStatus row per value, in the INSERT's column order.
 
@@ -122,6 +166,7 @@ def status_select_sql(vendor: str, scoped: bool) -> str:
     z = f"{MODIFIED_Z_FACTOR} * (j.value - j.med) / j.mad"
     deadline_period = v["deadline_period"].format(x="j.t_deadline")
     null_filter = "AND dv.period >= s.from_period" if scoped else ""
+    stats = _outlier_stats_sql(vendor, scope_join)
     return f"""
 WITH w AS (
     SELECT dv.id, dv.indicator_id, dv.unit_id, dv.period, dv.value, dv.numerator, dv.denominator,
@@ -132,30 +177,7 @@ WITH w AS (
     WHERE dv.value IS NOT NULL {window_filter}
     WINDOW win AS (PARTITION BY dv.indicator_id, dv.unit_id ORDER BY dv.period)
 ),
-ranked AS (
-    SELECT dv.indicator_id, dv.unit_id, dv.value,
-           ROW_NUMBER() OVER (PARTITION BY dv.indicator_id, dv.unit_id ORDER BY dv.value) AS rn,
-           COUNT(*) OVER (PARTITION BY dv.indicator_id, dv.unit_id) AS n
-    FROM {DV} dv {scope_join}
-    WHERE dv.value IS NOT NULL
-),
-med AS (
-    SELECT indicator_id, unit_id, AVG(value) AS med, MAX(n) AS n
-    FROM ranked WHERE n >= {OUTLIER_MIN_HISTORY} AND rn IN ((n + 1) / 2, (n + 2) / 2)
-    GROUP BY indicator_id, unit_id
-),
-dev AS (
-    SELECT r.indicator_id, r.unit_id, m.n,
-           ROW_NUMBER() OVER (PARTITION BY r.indicator_id, r.unit_id ORDER BY abs(r.value - m.med)) AS rn,
-           abs(r.value - m.med) AS d
-    FROM ranked r JOIN med m ON m.indicator_id = r.indicator_id AND m.unit_id = r.unit_id
-),
-mad AS (
-    SELECT d.indicator_id, d.unit_id, m.med, AVG(d.d) AS mad
-    FROM dev d JOIN med m ON m.indicator_id = d.indicator_id AND m.unit_id = d.unit_id
-    WHERE d.rn IN ((d.n + 1) / 2, (d.n + 2) / 2)
-    GROUP BY d.indicator_id, d.unit_id, m.med
-),
+{stats}
 j AS (
     SELECT w.*, i.measure, i.direction, i.cumulative, mad.med, mad.mad,
            CASE WHEN tu.id IS NOT NULL THEN tu.id ELSE tl.id END AS t_id,
@@ -351,8 +373,11 @@ def _aggregate_select(vendor: str, scoped: bool) -> str:
     """Province figure per (indicator, period) from the non-province units, with the printed total (the
     province unit's own value) beside it."""
     num = _vendor_sql(vendor)["num"]
-    scope = (
-        f"AND EXISTS (SELECT 1 FROM {SCOPE} s WHERE s.indicator_id = dv.indicator_id AND dv.period >= s.from_period)"
+    # Per indicator, every period from the earliest changed one: a join on a small derived table, so
+    # the planner walks the (period, indicator) index instead of probing the scope for each value.
+    scope_join = (
+        f"JOIN (SELECT indicator_id, MIN(from_period) AS from_period FROM {SCOPE} GROUP BY indicator_id) s "
+        "ON s.indicator_id = dv.indicator_id AND dv.period >= s.from_period"
         if scoped
         else ""
     )
@@ -369,10 +394,10 @@ FROM (
                      THEN SUM(dv.numerator) * 100.0 / SUM(dv.denominator) END
         END AS computed,
         COUNT(*) AS unit_count
-    FROM {DV} dv
+    FROM {DV} dv {scope_join}
     JOIN units_unit u ON u.id = dv.unit_id
     JOIN indicators_indicator i ON i.id = dv.indicator_id
-    WHERE u.level <> 'province' AND dv.value IS NOT NULL AND i.aggregation <> '{Aggregation.NONE}' {scope}
+    WHERE u.level <> 'province' AND dv.value IS NOT NULL AND i.aggregation <> '{Aggregation.NONE}'
     GROUP BY dv.indicator_id, dv.period, i.aggregation
 ) g
 LEFT JOIN (
@@ -388,8 +413,10 @@ def _write_aggregates(cursor, scoped: bool) -> tuple[int, int]:
     if scoped:
         cursor.execute(
             f"""DELETE FROM indicators_provinceaggregate WHERE EXISTS (
-                    SELECT 1 FROM {SCOPE} s WHERE s.indicator_id = indicators_provinceaggregate.indicator_id
-                    AND indicators_provinceaggregate.period >= s.from_period)"""
+                    SELECT 1 FROM (SELECT indicator_id, MIN(from_period) AS from_period FROM {SCOPE}
+                                   GROUP BY indicator_id) s
+                    WHERE s.indicator_id = indicators_provinceaggregate.indicator_id
+                      AND indicators_provinceaggregate.period >= s.from_period)"""
         )
     else:
         cursor.execute("DELETE FROM indicators_provinceaggregate")
@@ -417,15 +444,15 @@ def _write_aggregates(cursor, scoped: bool) -> tuple[int, int]:
     # Flag the province's printed value of every mismatching total, clear it where it now adds up. Few
     # rows (one per indicator and period), so they are read and updated by primary key.
     scope = (
-        f"WHERE EXISTS (SELECT 1 FROM {SCOPE} s WHERE s.indicator_id = p.indicator_id AND p.period >= s.from_period)"
+        f"JOIN (SELECT indicator_id, MIN(from_period) AS from_period FROM {SCOPE} GROUP BY indicator_id) s "
+        "ON s.indicator_id = p.indicator_id AND p.period >= s.from_period"
         if scoped
         else ""
     )
     cursor.execute(
-        f"""SELECT p.id, a.mismatch FROM {DV} p
+        f"""SELECT p.id, a.mismatch FROM {DV} p {scope}
             JOIN units_unit pu ON pu.id = p.unit_id AND pu.level = 'province'
-            LEFT JOIN indicators_provinceaggregate a ON a.indicator_id = p.indicator_id AND a.period = p.period
-            {scope}"""
+            LEFT JOIN indicators_provinceaggregate a ON a.indicator_id = p.indicator_id AND a.period = p.period"""
     )
     rows = cursor.fetchall()
     bit = BIT[QualityFlag.TOTAL_MISMATCH]
@@ -544,7 +571,7 @@ def recompute_all(*, completeness: bool = True) -> RecomputeResult:
     return result
 
 
-def recompute_pairs(pairs, *, completeness: bool = True) -> RecomputeResult:
+def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) -> RecomputeResult:
     """Recompute the values of the given (indicator_id, unit_id) pairs from each pair's period on."""
     from .models import DataValue, Indicator
 
@@ -578,7 +605,8 @@ def recompute_pairs(pairs, *, completeness: bool = True) -> RecomputeResult:
                     if g
                 },
             )
-        result.statuses = _status_counts(cursor, scoped=True)
+        if counts:
+            result.statuses = _status_counts(cursor, scoped=True)
         if connection.vendor == "sqlite":
             cursor.execute(f"DROP TABLE IF EXISTS {SCOPE}")
     logger.info("status recompute (%d pairs): %s", len(pairs), result.as_dict())
