@@ -14,6 +14,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("units.api.urls")),
+    path("", include("indicators.api.workflow_urls")),  # before the values routes: .../history/
     path("", include("indicators.api.urls")),
     path("", include("imports.api.urls")),
     # The description of the API is public (it holds no data), so a client can read it before it has

@@ -1,0 +1,36 @@
+"""Small forms of the entry pages. The value rows themselves are read by `imports.entry_services`
+(their fields depend on the unit's indicators), not by a Django Form."""
+
+from django import forms
+
+from indicators.periods import parse_period
+
+
+class PeriodPickForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None, to_field_name="code", empty_label=None)
+    period = forms.CharField(label="Kỳ báo cáo (YYYY-MM)", max_length=7)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean_period(self):
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="Minh chứng (PDF, PNG, JPEG)",
+        error_messages={"required": "Hãy chọn tệp minh chứng.", "empty": "Tệp minh chứng rỗng."},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+
+
+class DecisionForm(forms.Form):
+    """Approve / return (comment) / unlock (reason); `version` catches a decision on a stale page."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label="Ý kiến / lý do", required=False, widget=forms.Textarea(attrs={"rows": 2}))
