@@ -274,3 +274,32 @@ def test_a_push_only_for_units_the_reporter_may_not_write_is_403(outsider):
             }
         ],
     }
+
+
+def test_a_write_to_an_approved_period_is_a_409_with_the_reason(values, reporter, post):
+    import datetime
+
+    from indicators.models.workflow import Submission
+    from units.models import Unit
+
+    Submission.objects.create(
+        unit=Unit.objects.get(code="DONGXOAI"),
+        period="2023-08",
+        state="approved",
+        deadline=datetime.date(2023, 9, 20),
+    )
+    before = stored()
+    client = token_client(reporter)
+    response = post(
+        client, {"indicator": "DVC-SVC-RATE", "unit": "DONGXOAI", "period": "2023-08", "value": 99}
+    )
+    reason = "Số liệu tháng 8/2023 của Thành phố Đồng Xoài đã được duyệt và khóa; liên hệ Sở TT&TT để mở khóa nếu cần sửa."
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": f"{reason} Không có số liệu nào được ghi.",
+        "code": "locked",
+        "errors": [{"index": 0, "field": None, "message": reason}],
+    }
+    put = client.put(URL + "DVC-SVC-RATE/DONGXOAI/2023-08/", {"value": 99}, format="json")
+    assert (put.status_code, put.json()["code"]) == (409, "locked")
+    assert stored() == before
