@@ -331,7 +331,7 @@ def dti_stacked(section: dict) -> dict:
             "Điểm DTI theo trụ cột — " + str(section["label"]),
             height=max(240, 130 + BAR_HEIGHT * len(units)) + 24 * len(section["pillars"]),
             barmode="stack",
-            legend={"orientation": "h", "x": 0, "y": -0.06, "yanchor": "top"},
+            legend={"orientation": "h", "x": 0, "y": -0.06, "yanchor": "top", "traceorder": "normal"},
             xaxis=_axis(tickformat=",d", ticksuffix=" điểm"),
             yaxis=_axis(type="category", categoryorder="array", categoryarray=names, autorange="reversed"),
         ),

@@ -1,7 +1,10 @@
 """The one template library for Vietnamese number formats (loaded as a builtin everywhere)."""
 
+import functools
+
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from indicators import formatting
 
@@ -53,10 +56,16 @@ def vn_month(period):
 
 @register.filter
 def status_label(status):
-    from indicators.choices import Status
-
     if not status:
         return "Đang cập nhật"
+    return _status_label(status, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _status_label(status, language):
+    """Labels are lazy translations; resolving one per table cell costs more than the cell itself."""
+    from indicators.choices import Status
+
     try:
         return str(Status(status).label)
     except ValueError:

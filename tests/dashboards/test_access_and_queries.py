@@ -45,43 +45,60 @@ def test_every_persona_gets_every_page(client, august, personas, persona, path):
     assert client.get(path).status_code == 200
 
 
+@pytest.fixture
+def drafts(august, reporter, outsider):
+    """Đồng Xoài's and Bù Đốp's reporters each save a new August figure: their August values become
+    drafts (issue 7), seen only by staff and the unit's own reporter until approved."""
+    record_values(
+        [ValueInput("DVC-FILE-RATE", "DONGXOAI", "2023-08", Decimal(85))], user=reporter, source="form"
+    )
+    record_values(
+        [ValueInput("DVC-FILE-RATE", "BUDOP", "2023-08", Decimal(90))], user=outsider, source="form"
+    )
+    recompute_all()
+
+
 @pytest.mark.parametrize(
-    "persona, units",
-    [("staff", 27), ("viewer", 27), ("reporter", 1), ("outsider", 1)],
+    "persona, count, dongxoai, budop",
+    [
+        ("staff", 27, Decimal(85), Decimal(90)),
+        ("reporter", 26, Decimal(85), None),
+        ("outsider", 26, None, Decimal(90)),
+        ("viewer", 25, None, None),
+    ],
 )
-def test_the_indicator_table_shows_only_visible_values(client, august, personas, persona, units):
+def test_the_indicator_table_shows_only_visible_values(
+    client, drafts, personas, persona, count, dongxoai, budop
+):
     client.force_login(personas[persona])
     response = client.get("/indicators/DVC-FILE-RATE/?period=2023-08")
-    codes = [r["unit_code"] for r in response.context["rows"]]
-    assert len(codes) == units
-    if persona == "reporter":
-        assert codes == ["DONGXOAI"]
-    if persona == "outsider":
-        assert codes == ["BUDOP"]
+    values = {r["unit_code"]: r["value"] for r in response.context["rows"]}
+    assert (len(values), values.get("DONGXOAI"), values.get("BUDOP")) == (count, dongxoai, budop)
     csv_lines = (
         client.get("/indicators/DVC-FILE-RATE/tai-ve.csv?period=2023-08").content.decode().splitlines()
     )
-    assert len(csv_lines) == 1 + units
+    assert len(csv_lines) == 1 + count
 
 
-def test_a_reporter_does_not_see_another_units_values(client, august, reporter):
-    client.force_login(reporter)
-    html = client.get("/units/BUDOP/?period=2023-08").content.decode()
-    assert "Chưa có số liệu để hiển thị cho đơn vị này." in html
-    own = client.get("/units/DONGXOAI/?period=2023-08")
-    assert [r["indicator"]["code"] for r in own.context["rows"]] == [
-        "DVC-SVC-RATE",
-        "DVC-FILE-RATE",
-        "APP-BPTODAY-USERS",
-    ]
-    # Province-wide figures are public to every signed-in persona; unit counts only count what they see.
-    overview = client.get("/?period=2023-08")
-    svc = next(
-        i for g in overview.context["groups"] for i in g["items"] if i["indicator"]["code"] == "DVC-SVC-RATE"
+def test_other_units_drafts_stay_hidden_everywhere(client, drafts, outsider, viewer):
+    client.force_login(outsider)
+    unit = client.get("/units/DONGXOAI/?period=2023-08")
+    rows = {r["indicator"]["code"]: r for r in unit.context["rows"]}
+    # Only July is published for Đồng Xoài: the page says the figure is July's.
+    assert (rows["DVC-FILE-RATE"]["latest"]["period"], rows["DVC-FILE-RATE"]["latest"]["value"]) == (
+        "2023-07",
+        Decimal("93.3"),
     )
-    assert (svc["province"]["value"], svc["met"], svc["judged"]) == (Decimal(99), 1, 1)
+    assert "Số liệu tháng 7/2023" in unit.content.decode()
     ranking = client.get("/rankings/APP/?period=2023-08").context["tables"][0]
-    assert [r["unit_code"] for r in ranking["ranked"]] == ["DONGXOAI"]
+    assert "DONGXOAI" not in [r["unit_code"] for r in ranking["ranked"]]
+    assert "BUDOP" in [r["unit_code"] for r in ranking["ranked"]]
+    client.force_login(viewer)
+    overview = client.get("/?period=2023-08")
+    file_rate = next(
+        i for g in overview.context["groups"] for i in g["items"] if i["indicator"]["code"] == "DVC-FILE-RATE"
+    )
+    assert (file_rate["met"], file_rate["judged"]) == (25, 25)
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -50,9 +50,9 @@ def test_the_overview_prints_the_province_figures_and_their_change(client_staff)
     assert svc["province"]["value"] == Decimal(99)
     assert (svc["met"], svc["judged"]) == (27, 27)
     html = _html(response)
-    assert '<td class="num">40.387</td>' in html
+    assert '<td class="num" data-label="Toàn tỉnh">40.387</td>' in html
     assert "▲</span> Tăng 3.673</span>" in html
-    assert '<td class="num">27/27</td>' in html
+    assert '<td class="num" data-label="Đơn vị đạt">27/27</td>' in html
 
 
 def test_the_overview_shows_kh57_cards_by_pillar_with_status_in_words(client_staff):
@@ -90,7 +90,7 @@ def test_the_overview_names_the_units_that_have_not_reported(client_staff):
     ]  # fmt: skip
     html = _html(response)
     assert '<a href="/units/BDT/">Ban Dân tộc</a>' in html
-    assert "(quá hạn 20/09/2023)" in html
+    assert "(quá hạn 10/09/2023)" in html  # the 10th of the next month (issue 7)
 
 
 def test_dvctt_statuses_and_changes_are_those_printed(client_staff):
@@ -213,7 +213,7 @@ def test_the_unit_page_compares_with_the_province_and_peers(client_staff):
     assert [(h["period"], h["value"]) for h in users["history"]] == [("2023-07", 3353), ("2023-08", 3403)]
     html = _html(response)
     assert '<td class="num">11/11</td>' in html
-    assert "Trễ hạn" in html  # reported today, long after 20/09/2023
+    assert "Trễ hạn" in html  # reported today, long after 10/09/2023
     go.Figure(response.context["comparison_chart"])
     go.Figure(response.context["history_chart"])
     assert [t["name"] for t in response.context["comparison_chart"]["data"]] == [
