@@ -163,9 +163,10 @@ class Row:
     @property
     def status(self) -> str:
         """The status the value as typed (or as stored) would get."""
-        value = self.check.value if self.check is not None and self.raw else None
-        if value is None and self.current is not None and not self.raw:
-            value = self.current.value
+        if self.check is None:  # as stored
+            value = self.current.value if self.current is not None else None
+        else:  # as typed
+            value = self.check.value
         if value is None:
             return Status.NO_DATA
         return evaluate(value, self.target, period=self.period, direction=self.indicator.direction).status

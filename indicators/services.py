@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from units.models import Unit
 
@@ -213,6 +214,7 @@ def record_values(
             )
         }
         to_create, to_update, audit = [], [], []
+        now = timezone.now()
         changed_pairs: dict[tuple[int, int], str] = {}
         touched: set[tuple[int, str]] = set()  # (unit id, period) of created or changed values
         for item in items:
@@ -234,6 +236,7 @@ def record_values(
             dv.tiers, dv.note = item.tiers, item.note
             dv.raw = item.raw or ("" if item.value is None else str(item.value))
             dv.source, dv.batch_id, dv.updated_by = source, batch_id, user if user and user.pk else None
+            dv.updated_at = now
             audit.append(
                 AuditEntry(
                     action=f"{action_prefix}.{'created' if before is None else 'updated'}",
@@ -255,7 +258,19 @@ def record_values(
         DataValue.objects.bulk_create(to_create, batch_size=2000)
         DataValue.objects.bulk_update(
             to_update,
-            ["value", "numerator", "denominator", "tiers", "raw", "note", "source", "batch_id", "updated_by"],
+            # bulk_update skips auto_now: updated_at is set explicitly (stale-form checks, Last-Modified).
+            [
+                "value",
+                "numerator",
+                "denominator",
+                "tiers",
+                "raw",
+                "note",
+                "source",
+                "batch_id",
+                "updated_by",
+                "updated_at",
+            ],
             batch_size=2000,
         )
         AuditEntry.objects.bulk_create(audit, batch_size=2000)

@@ -425,13 +425,18 @@ def reporters_of(unit: Unit) -> list[str]:
     )
 
 
+# The overdue reminder goes out the day after the deadline; a beat that missed that day still sends it
+# within this window, but months long past are not nagged about every time the task runs.
+OVERDUE_CATCH_UP = datetime.timedelta(days=7)
+
+
 def send_reminders(today: datetime.date | None = None) -> dict:
     """E-mail the reporters of units that have not submitted: from REMINDER_DAYS_BEFORE days before the
     deadline (kind "before") and from the day after it (kind "overdue"), once each.
 
     Idempotent: a Reminder row (unit, period, kind) is inserted first, under a unique constraint, and
     the mail goes out only when this run created the row; a second run, or a concurrent one, sends
-    nothing. The last three months are considered, so a beat missed for a day still catches up.
+    nothing. A beat missed for a day still catches up (OVERDUE_CATCH_UP).
     """
     from django.core.mail import send_mail
 
@@ -448,7 +453,7 @@ def send_reminders(today: datetime.date | None = None) -> dict:
                 continue
             if row.deadline - datetime.timedelta(days=days_before) <= today <= row.deadline:
                 kind = ReminderKind.BEFORE
-            elif today > row.deadline:
+            elif row.deadline < today <= row.deadline + OVERDUE_CATCH_UP:
                 kind = ReminderKind.OVERDUE
             else:
                 continue
