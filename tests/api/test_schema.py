@@ -7,7 +7,7 @@ import schemathesis
 import yaml
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -116,13 +116,15 @@ def test_schemathesis_finds_no_server_error(operation, values, staff):
             response.text[:500],
         )
 
-    # The WSGI handler fires request_finished, which would close the test's database connection in
-    # the middle of its transaction; Django's test client disconnects it the same way.
-    request_finished.disconnect(close_old_connections)
+    # The WSGI handler fires request_started/finished, which would close the test's database
+    # connection in the middle of its transaction; Django's test client disconnects them the same way.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     try:
         run()
     finally:
-        request_finished.connect(close_old_connections)
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def test_schemathesis_covers_every_operation_of_ours():
