@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
@@ -27,6 +27,61 @@ def _period(text: str) -> str:
         return parse_period(text)
     except ValueError as exc:
         raise exceptions.ValidationError({"period": [str(exc)]}) from None
+
+
+# ------------------------------------------------------------------------------ schema (OpenAPI)
+class SubmissionSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    unit_name = serializers.CharField()
+    period = serializers.CharField()
+    state = serializers.CharField(allow_null=True, help_text="draft, submitted, returned, approved, unlocked")
+    state_label = serializers.CharField()
+    deadline = serializers.DateField()
+    timeliness = serializers.CharField(help_text="on_time, late, waiting, missing, staff")
+    timeliness_label = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    submitted_by = serializers.CharField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decided_by = serializers.CharField(allow_null=True)
+    comment = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True)
+    values = serializers.IntegerField()
+
+
+class SubmissionListSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    count = serializers.IntegerField()
+    results = SubmissionSerializer(many=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="the version the caller saw (409 if stale)")
+    comment = serializers.CharField(required=False, help_text="return/: why the report is returned")
+    reason = serializers.CharField(required=False, help_text="unlock/: why the period is reopened")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    user = serializers.CharField()
+    action = serializers.CharField()
+    key = serializers.CharField()
+    source = serializers.CharField()
+    before = serializers.CharField(allow_null=True)
+    after = serializers.CharField(allow_null=True)
+    note = serializers.CharField()
+    batch_id = serializers.IntegerField(allow_null=True)
+
+
+class HistorySerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    unit = serializers.CharField()
+    period = serializers.CharField()
+    results = HistoryEntrySerializer(many=True)
 
 
 def submission_item(row: workflow.UnitRow) -> dict:
@@ -55,6 +110,7 @@ def submission_item(row: workflow.UnitRow) -> dict:
         summary="Tình hình gửi báo cáo của các đơn vị trong một kỳ: trạng thái, hạn, đúng hạn / trễ hạn",
         tags=["Duyệt số liệu"],
         parameters=[OpenApiParameter("period", str, required=True, description="YYYY-MM")],
+        responses=SubmissionListSerializer,
     )
 )
 class SubmissionListView(ApiView):
@@ -117,7 +173,19 @@ def _transition(verb, summary, fn, field=None):
         (TransitionView,),
         {"verb": verb, "run": run},
     )
-    return extend_schema_view(post=extend_schema(summary=summary, tags=["Duyệt số liệu"], request=None))(view)
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            tags=["Duyệt số liệu"],
+            request=TransitionSerializer,
+            responses={
+                200: SubmissionSerializer,
+                400: ErrorSerializer,
+                403: ErrorSerializer,
+                409: ErrorSerializer,
+            },
+        )
+    )(view)
 
 
 SubmitView = _transition(
@@ -130,7 +198,11 @@ ReturnView = _transition(
 UnlockView = _transition("unlock", "Mở khóa báo cáo đã duyệt, ghi rõ lý do", workflow.unlock, "reason")
 
 
-@extend_schema_view(get=extend_schema(summary="Lịch sử thay đổi của một số liệu", tags=["Duyệt số liệu"]))
+@extend_schema_view(
+    get=extend_schema(
+        summary="Lịch sử thay đổi của một số liệu", tags=["Duyệt số liệu"], responses=HistorySerializer
+    )
+)
 class ValueHistoryView(ApiView):
     def get(self, request, indicator, unit, period):
         get_object_or_404(Indicator, code=indicator)

@@ -40,11 +40,18 @@ def test_visibility_of_values_for_every_persona(values, staff, reporter, outside
     def seen(user):
         return sorted(DataValue.objects.visible_to(user).values_list("unit__code", flat=True))
 
+    # Staff-written values are published on commit (issue 7): every signed-in persona reads them.
     assert seen(staff) == ["BP", "BUDOP", "DONGXOAI"]
     assert seen(viewer) == ["BP", "BUDOP", "DONGXOAI"]
-    assert seen(reporter) == ["BP", "DONGXOAI"]
-    assert seen(outsider) == ["BP", "BUDOP"]
+    assert seen(reporter) == ["BP", "BUDOP", "DONGXOAI"]
+    assert seen(outsider) == ["BP", "BUDOP", "DONGXOAI"]
     assert seen(AnonymousUser()) == []
+    # A reporter's own write is a draft until approved: staff and its unit see it, nobody else.
+    record_values([ValueInput("DVC-FILE-RATE", "BUDOP", "2023-09", Decimal("50"))], user=outsider, source="form")
+    assert "BUDOP" in seen(staff) and seen(staff).count("BUDOP") == 2
+    assert seen(outsider).count("BUDOP") == 2
+    assert seen(reporter).count("BUDOP") == 1
+    assert seen(viewer).count("BUDOP") == 1
 
 
 def test_it_rejects_other_units_values_and_writes_nothing(reporter):
