@@ -47,7 +47,9 @@ def test_visibility_of_values_for_every_persona(values, staff, reporter, outside
     assert seen(outsider) == ["BP", "BUDOP", "DONGXOAI"]
     assert seen(AnonymousUser()) == []
     # A reporter's own write is a draft until approved: staff and its unit see it, nobody else.
-    record_values([ValueInput("DVC-FILE-RATE", "BUDOP", "2023-09", Decimal("50"))], user=outsider, source="form")
+    record_values(
+        [ValueInput("DVC-FILE-RATE", "BUDOP", "2023-09", Decimal("50"))], user=outsider, source="form"
+    )
     assert "BUDOP" in seen(staff) and seen(staff).count("BUDOP") == 2
     assert seen(outsider).count("BUDOP") == 2
     assert seen(reporter).count("BUDOP") == 1
