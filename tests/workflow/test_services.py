@@ -221,3 +221,17 @@ def test_completeness_says_who_submitted_on_time_late_or_not_at_all(reporter, ou
         "Chưa gửi",
         "Sở TT&TT đã nhập",
     }
+
+
+def test_the_demo_has_a_reporter_draft_seen_by_staff_not_by_the_viewer(settings, tmp_path):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    users = {u.username: u for u in get_user_model().objects.all()}
+    draft = DataValue.objects.filter(unit__code="DONGXOAI", period="2023-09")
+    assert Submission.objects.get(unit__code="DONGXOAI", period="2023-09").state == "draft"
+    assert draft.filter(pk__in=DataValue.objects.visible_to(users["canbo"])).count() == 2
+    assert draft.filter(pk__in=DataValue.objects.visible_to(users["bcd"])).count() == 0
+    assert DataValue.objects.visible_to(users["bcd"]).filter(period="2023-08").exists()

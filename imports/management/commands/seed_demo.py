@@ -31,6 +31,7 @@ class Command(BaseCommand):
             create_or_update_user(username, role=role, unit_codes=units, password=DEMO_PASSWORD)
         if not options["no_samples"]:
             self._import_samples()
+            self._reporter_draft()
         self.stdout.write("")
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, _role, _units, label in DEMO_USERS:
@@ -46,3 +47,23 @@ class Command(BaseCommand):
         for name, period in SAMPLES:
             result = import_file(folder / name, period=period, user=None, commit=True, skip_invalid=True)
             self.stdout.write(f"{name}: {result.summary()}")
+
+    def _reporter_draft(self):
+        """One month typed by Đồng Xoài's reporter and not yet submitted: staff see it (marked as a
+        draft), the Ban Chỉ đạo does not, until it is submitted and approved (issue 7)."""
+        from decimal import Decimal
+
+        from django.contrib.auth import get_user_model
+
+        from indicators.services import ValueInput, record_values
+
+        user = get_user_model().objects.get(username="dongxoai")
+        record_values(
+            [
+                ValueInput("DVC-SVC-RATE", "DONGXOAI", "2023-09", Decimal("93.1"), raw="93,1%"),
+                ValueInput("DVC-FILE-RATE", "DONGXOAI", "2023-09", Decimal("88.4"), raw="88,4%"),
+            ],
+            user=user,
+            source="form",
+        )
+        self.stdout.write("Bản nháp tháng 9/2023 của Thành phố Đồng Xoài (chưa gửi duyệt).")
