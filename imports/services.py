@@ -139,6 +139,7 @@ def analyse(
     workbook = read_workbook(source, filename=filename, max_bytes=max_upload_bytes())
     results, problems, detections = parse_workbook(workbook)
     proposed = propose_period(workbook, results)
+    del workbook  # the raw rows are no longer needed: keep the peak memory of large imports down
     the_period = period or proposed or ""
     catalogue = catalogue or build_catalogue()
     fixes = {k: Decimal(str(v)) for k, v in (corrections or {}).items()}
