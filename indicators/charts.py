@@ -282,8 +282,9 @@ def unit_comparison(unit_name: str, peer_label: str, rows: list[dict]) -> dict:
         "data": traces,
         "layout": base_layout(
             "So sánh với toàn tỉnh và đơn vị cùng cấp",
-            height=max(220, 110 + 64 * len(rows)),
+            height=max(260, 150 + 64 * len(rows)),
             barmode="group",
+            legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
             xaxis=value_axis("percent", range=[0, 105]),
             yaxis=_axis(type="category", categoryorder="array", categoryarray=names, autorange="reversed"),
         ),

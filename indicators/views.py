@@ -104,7 +104,9 @@ def indicator_detail(request, code):
     levels = LEVEL_FILTERS.get(level)
     if levels is None:
         level = ""
-    rows = dashboards.indicator_rows(request.user, indicator["id"], period, levels) if period else []
+    # The province's own (printed) row stays whatever the level filter: it is the table's total line.
+    with_province = (*levels, Level.PROVINCE) if levels else None
+    rows = dashboards.indicator_rows(request.user, indicator["id"], period, with_province) if period else []
     province_rows = [r for r in rows if r["unit_level"] == Level.PROVINCE]
     rows = [r for r in rows if r["unit_level"] != Level.PROVINCE]
     rows, sort = dashboards.sort_rows(rows, request.GET.get("sort", "unit"))

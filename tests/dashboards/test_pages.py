@@ -143,6 +143,10 @@ def test_the_indicator_page_filters_by_level_and_sorts(client_staff):
         "PHURIENG", "BUDOP", "BUGIAMAP", "LOCNINH", "BUDANG",
     ]  # fmt: skip
     assert len(client_staff.get(url + "&level=agency").context["rows"]) == 16
+    # The printed province total stays the table's last line under a level filter.
+    filtered = client_staff.get(url + "&level=district")
+    assert filtered.context["province_row"]["value"] == Decimal(99)
+    assert "(tổng hợp từ các đơn vị)" not in filtered.content.decode()
     ascending = client_staff.get(url + "&sort=value").context["rows"]
     assert [r["unit_code"] for r in ascending[:2]] == ["HONQUAN", "CHONTHANH"]
     descending = client_staff.get(url + "&sort=-value").context["rows"]
