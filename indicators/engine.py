@@ -30,7 +30,6 @@ from .status import (
     OUTLIER_MIN_HISTORY,
     OUTLIER_THRESHOLD,
     PERCENT_TOLERANCE,
-    REPORT_DUE_DAY,
     TargetRule,
     evaluate_tiers,
     mismatch_message,
@@ -496,7 +495,7 @@ def _write_completeness(cursor, periods_groups: Iterable[tuple[str, str]] | None
         units_by_level.setdefault(level, []).append(unit_id)
     new_rows = []
     for period, group in sorted(periods_groups - pinned):
-        due = _due_on(period)
+        due = _due_on(group, period)
         for level in sorted(levels_by_group.get(group, ())):
             new_rows.extend(
                 Completeness(period=period, group=group, unit_id=u, due_on=due)
@@ -526,10 +525,12 @@ def _write_completeness(cursor, periods_groups: Iterable[tuple[str, str]] | None
     return len(new_rows)
 
 
-def _due_on(period: str) -> datetime.date:
-    year, month = int(period[:4]), int(period[5:7])
-    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return datetime.date(year, month, REPORT_DUE_DAY)
+def _due_on(group: str, period: str) -> datetime.date:
+    """The last day a group's values for the period are on time: the workflow's deadline rule (per group,
+    from settings), so completeness and reminders agree on who is late."""
+    from .workflow import deadline_for
+
+    return deadline_for(group, period)
 
 
 def _status_counts(cursor, scoped: bool) -> dict:

@@ -22,6 +22,7 @@ from indicators.status import (
     flags_from_bits,
     quality_flags,
 )
+from indicators.workflow import deadline_for
 from tests.factories import IndicatorFactory, TargetFactory, UnitFactory
 from units.models import Unit
 
@@ -455,18 +456,19 @@ class TestCompleteness:
             datetime.date(2023, 3, 1)
         )
         today = datetime.date.today()
+        due = deadline_for("CNSCD", "2023-01")  # the workflow's rule: day REPORTING_DEADLINE_DAY of February
         assert list(summary) == [
             {
                 "period": "2023-01",
                 "group": "CNSCD",
                 "expected": districts,
                 "reported": 2,
-                "late": 2 if today > datetime.date(2023, 2, 20) else 0,
+                "late": 2 if today > due else 0,
                 "missing": districts - 2,
             }
         ]
         row = expected.get(unit__code="DONGXOAI")
-        assert row.due_on == datetime.date(2023, 2, 20)
+        assert row.due_on == due == datetime.date(2023, 2, 10)
         assert row.reported_on == today
 
 
