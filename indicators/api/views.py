@@ -246,7 +246,9 @@ class ItemParser:
     def __init__(self, items: list):
         self.items = items
         codes = {
-            i.get("indicator") for i in items if isinstance(i, dict) and isinstance(i.get("indicator"), str)
+            i["indicator"]
+            for i in items
+            if isinstance(i, dict) and isinstance(i.get("indicator"), str) and "\x00" not in i["indicator"]
         }
         self.measures = dict(Indicator.objects.filter(code__in=codes).values_list("code", "measure"))
         self.errors: list[dict] = []
@@ -261,6 +263,9 @@ class ItemParser:
             return None, ""
         if isinstance(raw, int | float):
             return Decimal(str(raw)), ""
+        if "\x00" in raw:
+            self.errors.append(_item_error(index, field, "Chứa ký tự không hợp lệ (NUL)."))
+            return None, ""
         if read_number is None:
             self.errors.append(_item_error(index, field, f'"{raw}" không phải là số JSON (ví dụ 92.9).'))
             return None, raw
@@ -291,6 +296,9 @@ class ItemParser:
                 elif not isinstance(item[key], str):
                     self.errors.append(_item_error(index, key, "Phải là chuỗi."))
                     usable = False
+                elif "\x00" in item[key]:  # PostgreSQL refuses NUL characters in text
+                    self.errors.append(_item_error(index, key, "Chứa ký tự không hợp lệ (NUL)."))
+                    usable = False
             if "value" not in item:
                 self.errors.append(
                     _item_error(index, "value", "Thiếu trường bắt buộc (null nếu chưa có số liệu).")
@@ -303,6 +311,9 @@ class ItemParser:
             for key in ("raw", "note"):
                 if item.get(key) is not None and not isinstance(item[key], str):
                     self.errors.append(_item_error(index, key, "Phải là chuỗi."))
+                elif isinstance(item.get(key), str) and "\x00" in item[key]:
+                    self.errors.append(_item_error(index, key, "Chứa ký tự không hợp lệ (NUL)."))
+                    usable = False
             tiers = item.get("tiers")
             if tiers is not None and not (
                 isinstance(tiers, dict)

@@ -303,3 +303,18 @@ def test_a_write_to_an_approved_period_is_a_409_with_the_reason(values, reporter
     put = client.put(URL + "DVC-SVC-RATE/DONGXOAI/2023-08/", {"value": 99}, format="json")
     assert (put.status_code, put.json()["code"]) == (409, "locked")
     assert stored() == before
+
+
+def test_nul_characters_are_refused_not_a_server_error(api):
+    response = api.post(
+        URL,
+        [{"indicator": "\x00", "unit": "BP", "period": "2023-08", "value": "1\x00", "note": "a\x00"}],
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"index": 0, "field": "indicator", "message": "Chứa ký tự không hợp lệ (NUL)."},
+        {"index": 0, "field": "value", "message": "Chứa ký tự không hợp lệ (NUL)."},
+        {"index": 0, "field": "note", "message": "Chứa ký tự không hợp lệ (NUL)."},
+    ]
+    assert api.get(URL + "DVC-SVC-RATE/%00/2023-08/").status_code == 404
