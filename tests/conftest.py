@@ -50,6 +50,12 @@ def postgres():
     need_service("PostgreSQL", settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql")
 
 
+def pytest_configure(config):
+    # Personas get passwords; PBKDF2's real cost (~0.5 s a user here) buys the tests nothing.
+    # Login-through-the-form tests still check passwords, just with a cheap hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -14,12 +14,6 @@ PERSONAS = ("staff", "reporter", "outsider", "viewer", "anonymous")
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The personas get passwords; PBKDF2's real cost (~0.5 s each on this machine) buys tests nothing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle():
     # Throttle counters live in the cache; every test starts with a full budget.
     cache.clear()
