@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cds_portal.health import healthz
 from indicators import views as indicator_views
+from reports import views as report_views
 
 admin.site.site_header = _("Quản trị CĐS Portal")
 admin.site.site_title = _("CĐS Portal")
@@ -21,5 +22,6 @@ urlpatterns = [
     path("nhap-so-lieu/", include("imports.entry_urls")),
     path("bao-cao/", include("reports.urls")),
     path("api/v1/", include("cds_portal.api_urls")),
+    path("media/reports/images/<str:name>", report_views.image_file, name="report_image"),
     path("admin/", admin.site.urls),
 ]

@@ -274,3 +274,16 @@ def image_upload(request):
         return JsonResponse({"error": "Tệp không phải là ảnh hợp lệ."}, status=400)
     image.save()
     return JsonResponse({"url": image.image.url})
+
+
+@login_required
+def image_file(request, name):
+    """An editorial image, by the name its <img> carries (`/media/reports/images/NAME`).
+
+    Images are part of reports, so any signed-in user may load one; nothing else under MEDIA_ROOT
+    is served by URL (uploaded workbooks, evidence and generated files have permission-checked views).
+    """
+    image = ReportImage.objects.filter(image=f"reports/images/{name}").first()
+    if image is None or not image.image.storage.exists(image.image.name):
+        raise Http404("Không tìm thấy ảnh.")
+    return FileResponse(image.image.open("rb"), content_type=None)
