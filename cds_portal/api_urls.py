@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("indicators.api.workflow_urls")),  # before the values routes: .../history/
     path("", include("indicators.api.urls")),
     path("", include("imports.api.urls")),
+    path("", include("reports.api.urls")),
     # The split view serves Swagger UI's start-up script as a file (?script), so the page runs under
     # the Content-Security-Policy's script-src 'self' without an inline script.
     # The description of the API is public (it holds no data), so a client can read it before it has
