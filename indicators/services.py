@@ -75,6 +75,10 @@ class PeriodLocked(RecordValuesError):
     reporter. The API answers 409 with the reason; forms show it."""
 
 
+def _codes(codes) -> set[str]:
+    return {c for c in codes if isinstance(c, str) and "\x00" not in c}
+
+
 def _decimal(value, field_name: str, index: int) -> Decimal | ItemError | None:
     """A Decimal, or an ItemError for a value that is not a finite number."""
     if value is None or value == "":
@@ -144,8 +148,9 @@ def record_values(
     is written.
     """
     items = list(values)
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in={v.indicator for v in items})}
-    units = {u.code: u for u in Unit.objects.filter(code__in={v.unit for v in items})}
+    # PostgreSQL refuses NUL characters in a query parameter; such a code cannot exist anyway.
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=_codes(v.indicator for v in items))}
+    units = {u.code: u for u in Unit.objects.filter(code__in=_codes(v.unit for v in items))}
     writable = set(Unit.objects.writable_by(user).filter(code__in=units).values_list("code", flat=True))
     errors: list[ItemError] = []
     seen = set()
