@@ -1,10 +1,10 @@
 from .audit import AuditEntry
 from .catalogue import DTIPillar, DTIScore, Indicator, Target
-from .status import Completeness, ProvinceAggregate, ValueStatus
+from .status import Completeness, ProvinceAggregate, SeriesStats, ValueStatus
 from .values import DataValue
 from .workflow import EvidenceFile, Reminder, ReminderKind, Submission, SubmissionState
 
 __all__ = [
-    "AuditEntry", "Completeness", "DTIPillar", "DTIScore", "DataValue", "Indicator", "ProvinceAggregate", "Target",
+    "AuditEntry", "Completeness", "DTIPillar", "DTIScore", "DataValue", "Indicator", "ProvinceAggregate", "SeriesStats", "Target",
     "ValueStatus", "EvidenceFile", "Reminder", "ReminderKind", "Submission", "SubmissionState",
 ]

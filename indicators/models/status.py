@@ -52,6 +52,47 @@ class ValueStatus(models.Model):
         return flags_from_bits(self.flags)
 
 
+class SeriesStats(models.Model):
+    """The median and median absolute deviation of one (indicator, unit) series, for the outlier flag.
+
+    Written by the full recompute (`engine.recompute_all`, nightly and `recompute_status --all`) from
+    every value of the series. The incremental recompute after a write judges the rows it rewrites
+    against these numbers instead of re-reading each touched series' whole history: that read was
+    nearly all of its cost (9.4 s of the B4b task). Between two full recomputes the statistics therefore
+    do not include the values written since, and the outlier flag of a series' older rows is the one the
+    last full recompute gave; the nightly job brings both up to date. Only series with at least
+    `OUTLIER_MIN_HISTORY` values have a row.
+
+    Foreign keys without database constraints: rows are derived and replaced wholesale, the ORM still
+    cascades deletes of a unit or an indicator.
+    """
+
+    pk = models.CompositePrimaryKey("indicator", "unit")
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    # No index of its own either: the primary key serves the engine's joins; deleting a unit scans 40k rows.
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
+    # Floats on purpose: PostgreSQL's percentile_cont returns double precision, and the engine casts it
+    # to numeric exactly where the former in-query statistics did, so both give the same flags.
+    median = models.FloatField(_("trung vị"))
+    mad = models.FloatField(_("độ lệch tuyệt đối trung vị"))
+    count = models.PositiveIntegerField(_("số giá trị"))
+
+    class Meta:
+        verbose_name = _("thống kê chuỗi số liệu")
+        verbose_name_plural = _("thống kê chuỗi số liệu")
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.unit_id}: {self.median} ± {self.mad} ({self.count})"
+
+
 class ProvinceAggregate(models.Model):
     """An indicator's province figure for one period, rolled up from the units by the indicator's
     aggregation rule, beside the total the report printed (the province unit's own value)."""
