@@ -175,7 +175,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Celery: with no broker every task runs eagerly in the caller's process, so the embedded
 # default needs no Redis. With a broker, tasks go to real workers.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
-CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+# No task result is ever read (progress lives in the database), so none is stored by default: a
+# result backend would be one more thing to fail when Redis is down (see cds_portal/queue.py).
+CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

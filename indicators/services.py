@@ -296,6 +296,8 @@ def values_changed(pairs, from_period: str | None = None) -> None:
     is enqueued on commit (never inside the open transaction, and not at all if it rolls back). With no
     broker the task runs eagerly, right after the commit.
     """
+    from cds_portal.queue import enqueue
+
     from .tasks import recompute_status
 
     if isinstance(pairs, dict):
@@ -305,4 +307,4 @@ def values_changed(pairs, from_period: str | None = None) -> None:
             raise ValueError("from_period is required when pairs is not a dict")
         triples = [[int(i), int(u), str(from_period)] for i, u in pairs]
     if triples:
-        transaction.on_commit(lambda: recompute_status.delay(triples))
+        transaction.on_commit(lambda: enqueue(recompute_status, triples))

@@ -312,9 +312,11 @@ def request_file(report: Report, fmt: str, *, version: ReportVersion | None = No
         format=fmt,
         requested_by=user if user is not None and user.pk else None,
     )
+    from cds_portal.queue import enqueue
+
     from .tasks import render_report_file
 
-    transaction.on_commit(lambda: render_report_file.delay(rf.pk))
+    transaction.on_commit(lambda: enqueue(render_report_file, rf.pk))
     return rf
 
 
