@@ -90,13 +90,17 @@ class Row:
 
 
 class PeriodData:
-    """Every stored value of the period with its status, loaded once (3 queries)."""
+    """Every published value of the period with its status, loaded once (3 queries).
+
+    A unit's draft (entered by its reporter, not yet approved) never reaches the report."""
 
     def __init__(self, period: str):
         self.period = period
         self.values: dict[tuple[str, str], Row] = {}
         self.indicators: dict[str, Indicator] = {i.code: i for i in Indicator.objects.all()}
-        for dv in DataValue.objects.filter(period=period).select_related("indicator", "unit", "status"):
+        for dv in (
+            DataValue.objects.published().filter(period=period).select_related("indicator", "unit", "status")
+        ):
             self.values[(dv.indicator.code, dv.unit.code)] = Row(dv)
         self.aggregates = {
             a.indicator.code: a
@@ -345,9 +349,11 @@ def dvc_narrative(ctx: Context, units, rules, prev) -> list[str]:
             if earliest is not None:
                 # Compare like with like: the printed province totals when both months have one,
                 # otherwise the engine's roll-ups of both months.
-                bp = DataValue.objects.filter(
-                    indicator__code=ind, unit__level=Level.PROVINCE, period=earliest.period
-                ).first()
+                bp = (
+                    DataValue.objects.published()
+                    .filter(indicator__code=ind, unit__level=Level.PROVINCE, period=earliest.period)
+                    .first()
+                )
                 own = data.province(ind)
                 if bp is not None and bp.value is not None and own is not None and own.value is not None:
                     start = bp.value

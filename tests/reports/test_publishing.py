@@ -123,3 +123,18 @@ def test_the_staffs_narrative_edit_replaces_the_draft(august_report):
     )
     assert block["items"] == ["+ Các đơn vị duy trì tỷ lệ cao.", "+ Đồng Xoài cần cải thiện."]
     assert block["edited"] is True
+
+
+def test_a_unit_month_under_revision_by_its_reporter_stays_out_of_the_report(
+    august_report, reporter, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        record_values(
+            [ValueInput("DVC-FILE-RATE", "DONGXOAI", "2023-08", Decimal("85"))], user=reporter, source="form"
+        )
+    shown = document_for_period("2023-08")
+    # The reporter's edit reopened Đồng Xoài's August as a draft: none of its figures are official
+    # until Sở TT&TT approves them, so the report shows none (not the draft's 85%).
+    dongxoai = row(tables(shown.document)["dvc"], "DONGXOAI")["cells"]
+    assert dongxoai[5:7] == ["–", "–"]
+    assert "85%" not in dongxoai
