@@ -195,6 +195,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Full status recompute: brings the outlier statistics that bulk imports are judged against
+    # (indicators.models.SeriesStats) and every earlier row's outlier flag up to date. 02:30 local, when
+    # nobody reads; 2M values take about a minute, during which the status table is locked for readers.
+    "recompute-status-nightly": {
+        "task": "indicators.tasks.recompute_status",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Monthly reporting workflow: the last day on time is this day of the following month (groups may

@@ -4,6 +4,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from units.models import Unit
 
+from .catalogue import targets_changed
 from .models import AuditEntry, DataValue, DTIPillar, DTIScore, Indicator, Target
 
 
@@ -65,6 +66,22 @@ class TargetResource(resources.ModelResource):
         )
         skip_unchanged = True
 
+    # An admin import recomputes each touched indicator once, after it commits (a dry run rolls back,
+    # and its on-commit callback with it).
+    def before_import(self, dataset, **kwargs):
+        self._touched = set()
+        return super().before_import(dataset, **kwargs)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        self._touched.add(instance.indicator_id)
+
+    def after_delete_instance(self, instance, row, **kwargs):
+        self._touched.add(instance.indicator_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        targets_changed(self._touched)
+
 
 class TargetInline(admin.TabularInline):
     model = Target
@@ -98,6 +115,22 @@ class TargetAdmin(ImportExportModelAdmin):
     list_filter = ("year", "level", "comparator")
     search_fields = ("indicator__code", "indicator__name", "source_text")
     autocomplete_fields = ("indicator", "unit")
+
+    # A target decides the statuses of its indicator's values: recompute them once the change commits.
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("indicator") if change else None
+        super().save_model(request, obj, form, change)
+        targets_changed([obj.indicator_id, before])
+
+    def delete_model(self, request, obj):
+        indicator_id = obj.indicator_id
+        super().delete_model(request, obj)
+        targets_changed([indicator_id])
+
+    def delete_queryset(self, request, queryset):
+        indicator_ids = set(queryset.values_list("indicator_id", flat=True))
+        super().delete_queryset(request, queryset)
+        targets_changed(indicator_ids)
 
 
 @admin.register(DTIPillar)

@@ -311,6 +311,17 @@ def _upsert(model, lookup: dict, values: dict, counts: Counts):
     return obj
 
 
+def targets_changed(indicator_ids) -> None:
+    """Recompute every status of these indicators once the current transaction commits: a target (or
+    the indicator's direction, measure, cumulation) decides them. Called by every path that writes
+    targets or indicators: `load_catalogue` and the Target admin (save, delete, import)."""
+    from .tasks import recompute_status
+
+    ids = sorted({int(i) for i in indicator_ids if i is not None})
+    if ids:
+        transaction.on_commit(lambda: recompute_status.delay(indicator_ids=ids))
+
+
 def load_catalogue(directory: Path | None = None) -> LoadResult:
     units, indicators, targets, pillars = _read(Path(directory or default_dir()))
     result = LoadResult(counts={name: Counts() for name in ("units", "indicators", "targets", "dti_pillars")})
@@ -336,10 +347,15 @@ def load_catalogue(directory: Path | None = None) -> LoadResult:
                 unit.parent = parent
                 unit.save(update_fields=["parent"])
         ind_by_code: dict[str, Indicator] = {}
+        touched: set[int] = set()  # indicators whose statuses a new or changed row may change
         for code, i in indicators.items():
             values = {k: v for k, v in i.items() if not k.startswith("_") and k != "owner"}
             values["owner"] = by_code.get(i["owner"]) if i["owner"] else None
-            ind_by_code[code] = _upsert(Indicator, {"code": code}, values, result.counts["indicators"])
+            counts = result.counts["indicators"]
+            unchanged = counts.unchanged
+            ind_by_code[code] = _upsert(Indicator, {"code": code}, values, counts)
+            if counts.unchanged == unchanged:
+                touched.add(ind_by_code[code].pk)
         for t in targets.values():
             lookup = {
                 "indicator": ind_by_code[t["indicator"]],
@@ -351,7 +367,11 @@ def load_catalogue(directory: Path | None = None) -> LoadResult:
                 k: t[k]
                 for k in ("comparator", "value", "value_max", "effective_from", "deadline", "source_text")
             }
-            _upsert(Target, lookup, values, result.counts["targets"])
+            counts = result.counts["targets"]
+            unchanged = counts.unchanged
+            _upsert(Target, lookup, values, counts)
+            if counts.unchanged == unchanged:
+                touched.add(lookup["indicator"].pk)
         for p in pillars.values():
             _upsert(
                 DTIPillar,
@@ -359,4 +379,5 @@ def load_catalogue(directory: Path | None = None) -> LoadResult:
                 {"name": p["name"], "order": p["order"], "max_points": p["max_points"]},
                 result.counts["dti_pillars"],
             )
+        targets_changed(touched)
     return result

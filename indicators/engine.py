@@ -62,6 +62,7 @@ class RecomputeResult:
     def as_dict(self):
         return {
             "values": self.values,
+            "series": self.series,
             "aggregates": self.aggregates,
             "mismatches": self.mismatches,
             "completeness": self.completeness,
