@@ -34,10 +34,6 @@ MODIFIED_Z_FACTOR = Decimal("0.6745")
 PERCENT_TOLERANCE = Decimal("0.5")
 COUNT_TOLERANCE = Decimal("0.5")
 
-# The monthly report for month M is due on this day of month M+1 (the January 2023 report is dated
-# 20/02/2023). A unit that reports later is late; one that has not reported by then is missing.
-REPORT_DUE_DAY = 20
-
 # Levels of a tiered indicator (CQS-WORK-ONLINE), in the order reports print the values.
 TIER_LEVELS = ("province", "district", "commune")
 
@@ -453,14 +449,9 @@ class Timeliness:
     PENDING = "pending"
 
 
-def due_date(period: str) -> datetime.date:
-    """When the report for ``period`` is due: day `REPORT_DUE_DAY` of the following month."""
-    following = next_month(period)
-    return datetime.date(year_of(following), int(following[5:7]), REPORT_DUE_DAY)
-
-
-def timeliness(period: str, reported_on: datetime.date | None, today: datetime.date) -> str:
-    due = due_date(period)
+def timeliness(reported_on: datetime.date | None, due: datetime.date, today: datetime.date) -> str:
+    """On time, late, missing or still pending against ``due``, the last day on time (the workflow's
+    deadline rule, `indicators.workflow.deadline_for`, is the one place that decides it)."""
     if reported_on is None:
         return Timeliness.MISSING if today > due else Timeliness.PENDING
     return Timeliness.ON_TIME if reported_on <= due else Timeliness.LATE
@@ -481,15 +472,15 @@ class CompletenessSummary:
 
 
 def completeness(
-    period: str,
     expected: Iterable[object],
     reported_on: Mapping[object, datetime.date],
+    due: datetime.date,
     today: datetime.date,
 ) -> tuple[dict, CompletenessSummary]:
     """Timeliness of every expected unit and the counts. Units that reported without being expected are
     ignored, so the rate never exceeds 100 %."""
     expected = list(dict.fromkeys(expected))
-    states = {unit: timeliness(period, reported_on.get(unit), today) for unit in expected}
+    states = {unit: timeliness(reported_on.get(unit), due, today) for unit in expected}
     reported = sum(1 for s in states.values() if s in (Timeliness.ON_TIME, Timeliness.LATE))
     late = sum(1 for s in states.values() if s == Timeliness.LATE)
     missing = sum(1 for s in states.values() if s == Timeliness.MISSING)
