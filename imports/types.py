@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 
 def column_letter(column: int) -> str:
@@ -20,9 +21,11 @@ def column_letter(column: int) -> str:
     return letters
 
 
-@dataclass(frozen=True)
-class CellRef:
-    """Where a value was printed. Rows and columns are 1-based, as Excel shows them."""
+class CellRef(NamedTuple):
+    """Where a value was printed. Rows and columns are 1-based, as Excel shows them.
+
+    A named tuple rather than a frozen dataclass: one is built per value written (200,000 for a
+    long file) and a frozen dataclass's `__init__` costs ~4x a tuple's."""
 
     sheet: str
     row: int
@@ -147,6 +150,43 @@ class DTIRow:
     note: str = ""
 
 
+@dataclass(slots=True)
+class CellBlock:
+    """The plain numeric cells of a long or wide sheet, one tuple per cell instead of one
+    `ParsedValue` (with its `CellRef`) each: the 200,000-row files other systems send would
+    otherwise cost ~1 KB and several object constructions per cell.
+
+    Each item is `(row, column, indicator, unit_label, period, value, raw, note)`: 1-based row and
+    column (the cell reference is computed from them for messages), the indicator as printed (a
+    code or name, resolved against the catalogue), the unit as printed, the row's own period or
+    None (the import's period applies), a Decimal, the cell as printed, the row's note. Only cells
+    read without any error, warning or flag go here; every other cell stays a `ParsedValue`.
+    """
+
+    sheet: str
+    headers: dict[int, str]  # 1-based column → header text as printed
+    unit_column: int  # 1-based column of the printed unit names
+    items: list[tuple] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def parsed_values(self):
+        """The items as ParsedValue objects (for callers that want the general shape)."""
+        for row, col, ind, unit, period, value, raw, note in self.items:
+            yield ParsedValue(
+                ind,
+                CellRef(self.sheet, row, col, self.headers.get(col, "")),
+                raw,
+                value,
+                unit_label=unit,
+                note=note,
+                period=period,
+                indicator_is_label=True,
+                unit_column=self.unit_column,
+            )
+
+
 @dataclass
 class SheetResult:
     """What one layout module made of one sheet."""
@@ -159,3 +199,10 @@ class SheetResult:
     dti_year: int | None = None
     problems: list[RowError] = field(default_factory=list)
     period_hint: str | None = None  # "YYYY-MM" when the sheet's heading names the period unambiguously
+    block: CellBlock | None = None  # long/wide layouts: their plain numeric cells, as tuples
+
+    def all_values(self):
+        """Every parsed value, the block's included (materialised as ParsedValue)."""
+        yield from self.values
+        if self.block is not None:
+            yield from self.block.parsed_values()

@@ -24,7 +24,7 @@ from units.matching import UnitIndex, candidates_from_rows, fold_glyphs, strip_m
 
 from .numbers import format_vn
 from .periods import valid_period
-from .types import CellRef, ParsedValue, RowError, Severity, SheetResult
+from .types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _key(text: str) -> str:
     return " ".join(strip_marks(fold_glyphs(text)).lower().split())
 
 
-@dataclass
+@dataclass(slots=True)
 class ResolvedValue:
     """A value ready to write, by codes."""
 
@@ -201,146 +201,231 @@ def validate(
     incomplete: set[tuple[str, str]] = set()  # (sheet, indicator) with a unit cell not written
     need_key = bool(exclusions or corrections)  # building "Sheet!A1" for 200,000 cells is not free
     period_ok: dict[str, bool] = {}
-    for res in results:
-        for pv in res.values:
-            k = cell_key(pv.ref.sheet, pv.ref.cell) if need_key else None
-            if not pv.is_total and ("error" in pv.flags or k in exclusions):
-                incomplete.add((pv.ref.sheet, pv.indicator))
-            if k in exclusions:
+
+    def check(pv: ParsedValue) -> None:
+        """Resolve and check one parsed value (the general path)."""
+        k = cell_key(pv.ref.sheet, pv.ref.cell) if need_key else None
+        if not pv.is_total and ("error" in pv.flags or k in exclusions):
+            incomplete.add((pv.ref.sheet, pv.indicator))
+        if k in exclusions:
+            invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+            return
+        value = pv.value
+        if k in corrections:
+            value = corrections[k]
+        elif "error" in pv.flags or (value is None and "no_data" not in pv.flags):
+            if "error" in pv.flags:
                 invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                continue
-            value = pv.value
-            if k in corrections:
-                value = corrections[k]
-            elif "error" in pv.flags or (value is None and "no_data" not in pv.flags):
-                if "error" in pv.flags:
-                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                continue
-            # indicator
-            code = pv.indicator
-            if pv.indicator_is_label:
-                code = catalogue.indicator_by_label(pv.indicator) or ""
-                if not code:
-                    err(
-                        pv,
-                        f'Không có chỉ tiêu "{pv.indicator}" trong danh mục (mã hoặc tên)',
-                        "unknown_indicator",
-                        value=pv.indicator,
-                        header="",
-                    )
-                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                    continue
-            meta = catalogue.indicators.get(code)
-            if meta is None:
-                err(pv, f"Chỉ tiêu {code} chưa có trong danh mục", "unknown_indicator", value=code)
+            return
+        # indicator
+        code = pv.indicator
+        if pv.indicator_is_label:
+            code = catalogue.indicator_by_label(pv.indicator) or ""
+            if not code:
+                err(
+                    pv,
+                    f'Không có chỉ tiêu "{pv.indicator}" trong danh mục (mã hoặc tên)',
+                    "unknown_indicator",
+                    value=pv.indicator,
+                    header="",
+                )
                 invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                continue
-            # unit
-            if pv.unit_code:
-                unit = pv.unit_code
-                if unit not in catalogue.units.by_code:
-                    err(pv, f"Không có đơn vị mã {unit} trong danh mục", "unknown_unit", value=unit)
-                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                    continue
+                return
+        meta = catalogue.indicators.get(code)
+        if meta is None:
+            err(pv, f"Chỉ tiêu {code} chưa có trong danh mục", "unknown_indicator", value=code)
+            invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+            return
+        # unit
+        if pv.unit_code:
+            unit = pv.unit_code
+            if unit not in catalogue.units.by_code:
+                err(pv, f"Không có đơn vị mã {unit} trong danh mục", "unknown_unit", value=unit)
+                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+                return
+        else:
+            hint = pv.level_hint or (meta.reported_by if len(meta.reported_by) else None)
+            ck = (pv.unit_label, hint if isinstance(hint, str) or hint is None else "|".join(hint))
+            cached = match_cache.get(ck)
+            if cached is None:
+                label = pv.unit_label
+                if label in catalogue.units.by_code:
+                    cached = (label, "")
+                else:
+                    m = catalogue.units.match(label, hint)
+                    cached = (m.code, m.message())
+                match_cache[ck] = cached
+            unit, message = cached
+            if unit is None:
+                row_key = (pv.ref.sheet, pv.ref.row)
+                if row_key not in unit_errors:
+                    unit_errors.add(row_key)
+                    err(pv, message, "unknown_unit", column=pv.unit_column, value=pv.unit_label, header="")
+                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+                return
+        if writable is not None and unit not in writable:
+            row_key = (pv.ref.sheet, pv.ref.row)
+            if ("perm",) + row_key not in unit_errors:
+                unit_errors.add(("perm",) + row_key)
+                name = catalogue.units.by_code[unit].name
+                err(
+                    pv,
+                    f"Bạn không có quyền nhập số liệu cho đơn vị '{name}'",
+                    "forbidden_unit",
+                    column=pv.unit_column,
+                    value=pv.unit_label or unit,
+                    header="",
+                )
+            invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+            return
+        per = pv.period or period
+        ok = period_ok.get(per)
+        if ok is None:
+            ok = period_ok[per] = valid_period(per)
+        if not ok:
+            err(pv, f'Kỳ báo cáo "{per}" không hợp lệ (YYYY-MM)', "bad_period")
+            invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+            return
+        # ranges
+        if value is not None:
+            if meta.measure == "percent" and not (0 <= value <= 100):
+                err(
+                    pv,
+                    f"Tỷ lệ {format_vn(value)}% nằm ngoài khoảng 0–100%",
+                    "percent_out_of_range",
+                    severity=Severity.WARNING,
+                )
+            if meta.measure in ("count", "amount_vnd") and value < 0:
+                err(
+                    pv,
+                    f"Giá trị âm ({format_vn(value)}) không hợp lệ cho số lượng/số tiền",
+                    "negative_count",
+                )
+                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+                return
+        rv = ResolvedValue(
+            code,
+            unit,
+            per,
+            value,
+            pv.ref,
+            pv.raw,
+            pv.note,
+            pv.numerator,
+            pv.denominator,
+            pv.tiers,
+            list(pv.flags),
+            pv.is_total,
+        )
+        if k in corrections:
+            rv.flags.append("corrected")
+            rv.raw = f"{pv.raw} → {format_vn(value)}" if value is not None else pv.raw
+        other = seen.get(rv.key)
+        if other is not None:
+            if other.value == rv.value:
+                err(
+                    pv,
+                    f"Trùng số liệu {code}/{unit}/{per} với ô {other.ref.sheet}!{other.ref.cell}; chỉ nhập một lần",
+                    "duplicate_value",
+                    severity=Severity.WARNING,
+                )
             else:
-                hint = pv.level_hint or (meta.reported_by if len(meta.reported_by) else None)
-                ck = (pv.unit_label, hint if isinstance(hint, str) or hint is None else "|".join(hint))
+                err(
+                    pv,
+                    f"Số liệu {code}/{unit}/{per} đã có ở ô {other.ref.sheet}!{other.ref.cell} "
+                    f"với giá trị khác ({format_vn(other.value)})",
+                    "duplicate_value",
+                )
+                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+            return
+        seen[rv.key] = rv
+        out.append(rv)
+
+    def _check_block(block: CellBlock) -> None:
+        """The block's cells: the checks of `check()` inline for the common case (a known
+        indicator and unit, a writable unit, a valid period, a value in range, no duplicate);
+        any other cell is handed to `check()` as a ParsedValue so its messages are the same."""
+        sheet, headers, unit_column = block.sheet, block.headers, block.unit_column
+        codes: dict[str, str | None] = {}
+        hints: dict[str, tuple] = {}  # code → (level hint, its match-cache form)
+        units_by_code = catalogue.units.by_code
+        for item in block.items:
+            row, col, label, unit_label, per, value, raw, note = item
+            code = codes.get(label, "")
+            if code == "":
+                code = codes[label] = catalogue.indicator_by_label(label)
+            meta = catalogue.indicators.get(code) if code else None
+            unit = None
+            if meta is not None:
+                hint_pair = hints.get(code)
+                if hint_pair is None:
+                    hint = meta.reported_by if len(meta.reported_by) else None
+                    hint_pair = hints[code] = (hint, hint if hint is None else "|".join(hint))
+                hint = hint_pair[0]
+                ck = (unit_label, hint_pair[1])
                 cached = match_cache.get(ck)
                 if cached is None:
-                    label = pv.unit_label
-                    if label in catalogue.units.by_code:
-                        cached = (label, "")
+                    if unit_label in units_by_code:
+                        cached = (unit_label, "")
                     else:
-                        m = catalogue.units.match(label, hint)
+                        m = catalogue.units.match(unit_label, hint)
                         cached = (m.code, m.message())
                     match_cache[ck] = cached
-                unit, message = cached
-                if unit is None:
-                    row_key = (pv.ref.sheet, pv.ref.row)
-                    if row_key not in unit_errors:
-                        unit_errors.add(row_key)
-                        err(
-                            pv, message, "unknown_unit", column=pv.unit_column, value=pv.unit_label, header=""
-                        )
-                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                    continue
-            if writable is not None and unit not in writable:
-                row_key = (pv.ref.sheet, pv.ref.row)
-                if ("perm",) + row_key not in unit_errors:
-                    unit_errors.add(("perm",) + row_key)
-                    name = catalogue.units.by_code[unit].name
-                    err(
-                        pv,
-                        f"Bạn không có quyền nhập số liệu cho đơn vị '{name}'",
-                        "forbidden_unit",
-                        column=pv.unit_column,
-                        value=pv.unit_label or unit,
-                        header="",
-                    )
-                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                continue
-            per = pv.period or period
+                unit = cached[0]
+            per = per or period
             ok = period_ok.get(per)
             if ok is None:
                 ok = period_ok[per] = valid_period(per)
-            if not ok:
-                err(pv, f'Kỳ báo cáo "{per}" không hợp lệ (YYYY-MM)', "bad_period")
-                invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
+            key = (code, unit, per)
+            if (
+                unit is None
+                or not ok
+                or (writable is not None and unit not in writable)
+                or key in seen
+                or (meta.measure == "percent" and not (0 <= value <= 100))
+                or (value < 0 and meta.measure in ("count", "amount_vnd"))
+            ):
+                check(
+                    ParsedValue(
+                        label,
+                        CellRef(sheet, row, col, headers.get(col, "")),
+                        raw,
+                        value,
+                        unit_label=unit_label,
+                        note=note,
+                        period=item[4],
+                        indicator_is_label=True,
+                        unit_column=unit_column,
+                    )
+                )
                 continue
-            # ranges
-            if value is not None:
-                if meta.measure == "percent" and not (0 <= value <= 100):
-                    err(
-                        pv,
-                        f"Tỷ lệ {format_vn(value)}% nằm ngoài khoảng 0–100%",
-                        "percent_out_of_range",
-                        severity=Severity.WARNING,
-                    )
-                if meta.measure in ("count", "amount_vnd") and value < 0:
-                    err(
-                        pv,
-                        f"Giá trị âm ({format_vn(value)}) không hợp lệ cho số lượng/số tiền",
-                        "negative_count",
-                    )
-                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                    continue
             rv = ResolvedValue(
                 code,
                 unit,
                 per,
                 value,
-                pv.ref,
-                pv.raw,
-                pv.note,
-                pv.numerator,
-                pv.denominator,
-                pv.tiers,
-                list(pv.flags),
-                pv.is_total,
+                CellRef(sheet, row, col, headers.get(col, "")),
+                raw,
+                note,
+                None,
+                None,
+                None,
+                [],
             )
-            if k in corrections:
-                rv.flags.append("corrected")
-                rv.raw = f"{pv.raw} → {format_vn(value)}" if value is not None else pv.raw
-            other = seen.get(rv.key)
-            if other is not None:
-                if other.value == rv.value:
-                    err(
-                        pv,
-                        f"Trùng số liệu {code}/{unit}/{per} với ô {other.ref.sheet}!{other.ref.cell}; chỉ nhập một lần",
-                        "duplicate_value",
-                        severity=Severity.WARNING,
-                    )
-                else:
-                    err(
-                        pv,
-                        f"Số liệu {code}/{unit}/{per} đã có ở ô {other.ref.sheet}!{other.ref.cell} "
-                        f"với giá trị khác ({format_vn(other.value)})",
-                        "duplicate_value",
-                    )
-                    invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
-                continue
-            seen[rv.key] = rv
+            seen[key] = rv
             out.append(rv)
+
+    for res in results:
+        for pv in res.values:
+            check(pv)
+        block = res.block
+        if block is None or not block.items:
+            continue
+        if need_key:  # corrections and exclusions are keyed by cell: take the general path
+            for pv in block.parsed_values():
+                check(pv)
+            continue
+        _check_block(block)
 
     problems.extend(_reconcile_totals(out, catalogue, incomplete))
     if previous is not None:
@@ -353,6 +438,8 @@ def _reconcile_totals(
 ) -> list[RowError]:
     """Printed totals (`Tổng` rows) against the aggregate of the unit rows of the same sheet.
     A column with an unreadable or excluded unit cell is not reconciled (its error says enough)."""
+    if not any(v.is_total for v in values):
+        return []
     groups: dict[tuple[str, str, str], list[ResolvedValue]] = defaultdict(list)
     totals: dict[tuple[str, str, str], ResolvedValue] = {}
     for v in values:

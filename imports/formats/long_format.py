@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..numbers import Kind, raw_text, read_number
 from ..periods import read_period
-from ..types import CellRef, ParsedValue, RowError, Severity, SheetResult
+from ..types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
 from .base import fold
 
@@ -88,6 +88,14 @@ def parse(sheet: SheetData) -> SheetResult:
     values = result.values
     problems = result.problems
     period_cache: dict = {}
+    # Plain rows (codes, a valid period, a numeric cell) go to the block as tuples; the rest stay
+    # ParsedValue objects with their problems. Strings repeated on every row (codes, periods,
+    # notes) are shared through `intern`, so 200,000 rows hold 200,000 references, not copies.
+    block = result.block = CellBlock(name, {cv + 1: headers["value"]}, cu + 1)
+    items = block.items
+    add = items.append
+    value_col = cv + 1
+    texts: dict = {}
     for r in range(hr + 1, sheet.height):
         row = sheet.rows[r]
         n = len(row)
@@ -97,14 +105,48 @@ def parse(sheet: SheetData) -> SheetResult:
         raw = row[cv] if cv < n else ""
         if ind == "" and unit == "" and per == "" and raw == "":
             continue
-        ind_text = ind.strip() if isinstance(ind, str) else raw_text(ind)
-        unit_text = unit.strip() if isinstance(unit, str) else raw_text(unit)
+        if isinstance(ind, str):
+            ind_text = texts.get(ind)
+            if ind_text is None:
+                ind_text = texts[ind] = ind.strip()
+        else:
+            ind_text = raw_text(ind)
+        if isinstance(unit, str):
+            unit_text = texts.get(unit)
+            if unit_text is None:
+                unit_text = texts[unit] = unit.strip()
+        else:
+            unit_text = raw_text(unit)
         key = per if isinstance(per, str) else repr(per)
         period = period_cache.get(key)
         if period is None:
             period = read_period(per) or ""
             period_cache[key] = period
         row_no = r + 1
+        if type(raw) is float and period and ind_text and unit_text:
+            note = ""
+            if cn is not None and cn < n:
+                note = row[cn]
+                if isinstance(note, str):
+                    cached = texts.get(note)
+                    if cached is None:
+                        cached = texts[note] = note.strip()
+                    note = cached
+                else:
+                    note = raw_text(note).strip()
+            add(
+                (
+                    row_no,
+                    value_col,
+                    ind_text,
+                    unit_text,
+                    period,
+                    Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw)),
+                    repr(raw),
+                    note,
+                )
+            )
+            continue
         if not ind_text:
             problems.append(
                 RowError(

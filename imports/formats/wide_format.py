@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from ..numbers import Kind, raw_text, read_number
-from ..types import CellRef, ParsedValue, RowError, Severity, SheetResult
+from ..types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
 from .base import fold
 
@@ -54,6 +54,10 @@ def parse(sheet: SheetData) -> SheetResult:
     name = sheet.name
     cols = list(codes.items())
     values = result.values
+    # Numeric cells go to the block as tuples (row, column, code, unit, None, value, raw, "");
+    # text cells stay ParsedValue objects with their readings' flags and problems.
+    block = result.block = CellBlock(name, {c + 1: code for c, code in cols}, uc + 1)
+    add = block.items.append
     for r in range(hr + 1, sheet.height):
         row = sheet.rows[r]
         unit = row[uc] if uc < len(row) else ""
@@ -66,17 +70,7 @@ def parse(sheet: SheetData) -> SheetResult:
                 continue
             if type(raw) is float:
                 value = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
-                values.append(
-                    ParsedValue(
-                        code,
-                        CellRef(name, r + 1, c + 1, code),
-                        repr(raw),
-                        value,
-                        unit_label=unit,
-                        indicator_is_label=True,
-                        unit_column=uc + 1,
-                    )
-                )
+                add((r + 1, c + 1, code, unit, None, value, repr(raw), ""))
                 continue
             reading = read_number(raw, Kind.NUMBER)
             pv = ParsedValue(
