@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,10 +29,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from indicators.models import AuditEntry, DataValue, Indicator
+from indicators.services import lock_periods
 from units.matching import UnitCandidate, UnitIndex
 from units.models import Unit
 from units.roles import Role, role_of
@@ -44,6 +46,7 @@ from .types import RowError, Severity
 from .validation import Catalogue, IndicatorMeta, ResolvedValue, Validated, validate
 from .workbook import WorkbookError, read_workbook
 
+logger = logging.getLogger(__name__)
 DIFF_LIMIT = 2000  # cells kept in a batch's preview diff; counts cover every cell
 VALUE_ACTION = "indicators.value"
 
@@ -471,21 +474,39 @@ def _write_postgres(values, catalogue, *, batch_id: int, user_id: int | None) ->
         )
         before = snap.format(t="d", src="d.source", b="d.batch_id")
         after = snap.format(t="s", src="'import'", b="%(batch)s::bigint")
+        # Statistics for the planner: without them it guesses ~1,000 staged rows and may join
+        # the unit table by a nested loop per row (4 s instead of 0.7 s for 60,000 values).
+        cursor.execute("ANALYZE import_stage")
+        # `known`: the (indicator, period) pairs that already hold values, found through the
+        # (period, indicator) index. Only their rows need a lookup of the stored value; the rows
+        # of a month imported for the first time are all new and skip that per-row probe.
         cursor.execute(
             f"""
-            WITH ins AS (
+            WITH known AS (
+              SELECT p.indicator_id, p.period FROM (SELECT DISTINCT indicator_id, period FROM import_stage) p
+              WHERE EXISTS (SELECT 1 FROM {dv} x WHERE x.period = p.period AND x.indicator_id = p.indicator_id)
+            ),
+            ins AS (
               INSERT INTO {audit} (action, user_id, object_type, object_key, before, after, source, batch_id, note, created_at)
               SELECT CASE WHEN d.id IS NULL THEN '{VALUE_ACTION}.created' ELSE '{VALUE_ACTION}.updated' END,
-                     %(user)s, 'datavalue', i.code || '/' || u.code || '/' || s.period,
+                     %(user)s::integer, 'datavalue', i.code || '/' || u.code || '/' || s.period,
                      CASE WHEN d.id IS NULL THEN NULL ELSE {before} END, {after},
-                     'import', %(batch)s, '', now()
+                     'import', %(batch)s::bigint, '', now()
               FROM import_stage s
+              JOIN known k ON k.indicator_id = s.indicator_id AND k.period = s.period
               JOIN {ind_t} i ON i.id = s.indicator_id
               JOIN {unit_t} u ON u.id = s.unit_id
               LEFT JOIN {dv} d ON d.indicator_id = s.indicator_id AND d.unit_id = s.unit_id AND d.period = s.period
               WHERE d.id IS NULL
                  OR (d.value, d.numerator, d.denominator, d.tiers, d.note)
                     IS DISTINCT FROM (s.value, s.numerator, s.denominator, s.tiers, s.note)
+              UNION ALL
+              SELECT '{VALUE_ACTION}.created', %(user)s::integer, 'datavalue', i.code || '/' || u.code || '/' || s.period,
+                     NULL, {after}, 'import', %(batch)s::bigint, '', now()
+              FROM import_stage s
+              JOIN {ind_t} i ON i.id = s.indicator_id
+              JOIN {unit_t} u ON u.id = s.unit_id
+              WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.indicator_id = s.indicator_id AND k.period = s.period)
               RETURNING before IS NULL AS is_new
             )
             SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM ins
@@ -911,32 +932,70 @@ def _write_dti(rows: list[tuple], *, batch_id: int, user) -> int:
     return len(new)
 
 
+DB_FAILURE_MESSAGE = (
+    "Mất kết nối cơ sở dữ liệu trong khi ghi số liệu: không có số liệu nào được ghi. Vui lòng nhập lại tệp."
+)
+
+
 def _commit(
     batch: ImportBatch, values: list[ResolvedValue], catalogue: Catalogue, user, dti: list | None = None
-) -> None:
-    with transaction.atomic():
-        new, changed = write_values(values, catalogue, batch_id=batch.pk, user=user)
-        _note_workflow(values, catalogue, user)
-        _write_dti(dti or [], batch_id=batch.pk, user=user)
-        batch.counts = {
-            **batch.counts,
-            "new": new,
-            "changed": changed,
-            "unchanged": len(values) - new - changed,
+) -> bool:
+    """Write the batch in one transaction. A database failure (connection dropped, server restarted)
+    rolls everything back; the batch is then marked failed with a Vietnamese message and False is
+    returned, so the caller reports it instead of answering with a 500."""
+    try:
+        with transaction.atomic():
+            lock_periods({v.period for v in values})
+            _write_batch(batch, values, catalogue, user, dti)
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise  # an outer transaction owns the connection: let it roll back and report
+        logger.exception("Import batch %s: database error during commit, rolled back", batch.pk)
+        connection.close()  # a dropped connection cannot be reused; the next query reconnects
+        problem = {
+            "sheet": "",
+            "row": None,
+            "column": "",
+            "cell": "",
+            "value": "",
+            "message": DB_FAILURE_MESSAGE,
+            "code": "database_error",
+            "suggestion": None,
         }
-        batch.status = ImportBatch.Status.COMMITTED
-        batch.committed_at = timezone.now()
-        batch.message = ""
-        batch.save()
-        AuditEntry.objects.create(
-            action="imports.batch.committed",
-            user=batch.uploaded_by,
-            object_type="importbatch",
-            object_key=str(batch.pk),
-            after={"filename": batch.filename, "period": batch.period, "counts": batch.counts},
-            source="import",
-            batch_id=batch.pk,
+        batch.status = ImportBatch.Status.FAILED
+        batch.message = DB_FAILURE_MESSAGE
+        batch.counts = {**(batch.counts or {}), "new": 0, "changed": 0}
+        batch.errors = [*(batch.errors or []), problem]
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=batch.status, message=batch.message, counts=batch.counts, errors=batch.errors
         )
+        return False
+    return True
+
+
+def _write_batch(batch, values, catalogue, user, dti) -> None:
+    new, changed = write_values(values, catalogue, batch_id=batch.pk, user=user)
+    _note_workflow(values, catalogue, user)
+    _write_dti(dti or [], batch_id=batch.pk, user=user)
+    batch.counts = {
+        **batch.counts,
+        "new": new,
+        "changed": changed,
+        "unchanged": len(values) - new - changed,
+    }
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.message = ""
+    batch.save()
+    AuditEntry.objects.create(
+        action="imports.batch.committed",
+        user=batch.uploaded_by,
+        object_type="importbatch",
+        object_key=str(batch.pk),
+        after={"filename": batch.filename, "period": batch.period, "counts": batch.counts},
+        source="import",
+        batch_id=batch.pk,
+    )
 
 
 def _note_workflow(values: list[ResolvedValue], catalogue: Catalogue, user) -> None:
