@@ -315,11 +315,13 @@ def targets_changed(indicator_ids) -> None:
     """Recompute every status of these indicators once the current transaction commits: a target (or
     the indicator's direction, measure, cumulation) decides them. Called by every path that writes
     targets or indicators: `load_catalogue` and the Target admin (save, delete, import)."""
+    from cds_portal.queue import enqueue
+
     from .tasks import recompute_status
 
     ids = sorted({int(i) for i in indicator_ids if i is not None})
     if ids:
-        transaction.on_commit(lambda: recompute_status.delay(indicator_ids=ids))
+        transaction.on_commit(lambda: enqueue(recompute_status, indicator_ids=ids))
 
 
 def load_catalogue(directory: Path | None = None) -> LoadResult:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from units.models import Unit
@@ -128,6 +128,19 @@ def _same(existing: DataValue, item: ValueInput) -> bool:
     )
 
 
+def lock_periods(periods) -> None:
+    """Serialise writers of the same months: every write path (form, API, import) takes these locks
+    first inside its transaction, so a second writer waits and then reads what the first committed —
+    its audit "before" is never stale and no update is lost. PostgreSQL transaction-level advisory
+    locks, taken in sorted order (no deadlock); SQLite already runs one writing transaction at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for period in sorted(set(periods)):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"cds-values-{period}"])
+
+
 def record_values(
     values: Iterable[ValueInput],
     *,
@@ -210,6 +223,7 @@ def record_values(
 
     result = RecordResult()
     with transaction.atomic():
+        lock_periods(item.period for item in items)
         existing = {
             (dv.indicator_id, dv.unit_id, dv.period): dv
             for dv in DataValue.objects.select_for_update().filter(
