@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cds_portal.queue import enqueue
 from units.models import Unit
 from units.roles import Role, role_of
 
@@ -71,7 +72,7 @@ def upload(request):
             batch.size = len(data)
             batch.sha256 = hashlib.sha256(data).hexdigest()
             batch.file.save(f.name, services.ContentFile(data), save=True)
-            transaction.on_commit(lambda: analyse_batch.delay(batch.pk, request.user.pk))
+            transaction.on_commit(lambda: enqueue(analyse_batch, batch.pk, request.user.pk))
         return redirect("imports:batch_detail", pk=batch.pk)
     return render(
         request,
