@@ -57,6 +57,7 @@ def clear_month():
         [PERIOD],
     )
     b2.sql("DELETE FROM indicators_auditentry WHERE object_key LIKE %s", ["%/BENCH-W%"])
+    b2.vacuum()
 
 
 def fingerprint_wide(_prefix=None):

@@ -357,15 +357,13 @@ def _notify_status_engine(batch_id: int) -> None:
     """The single call site telling the status engine what changed (enqueued on commit): the
     earliest period written per (indicator, unit), aggregated by the database (a 200,000-value
     batch is ~4,000 pairs)."""
-    from django.db.models import Min
-
-    pairs: dict[tuple[int, int], str] = {
-        (row["indicator_id"], row["unit_id"]): row["first"]
-        for row in DataValue.objects.filter(batch_id=batch_id)
-        .order_by()
-        .values("indicator_id", "unit_id")
-        .annotate(first=Min("period"))
-    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT indicator_id, unit_id, min(period) FROM {DataValue._meta.db_table} "
+            "WHERE batch_id = %s GROUP BY indicator_id, unit_id",
+            [batch_id],
+        )
+        pairs: dict[tuple[int, int], str] = {(i, u): p for i, u, p in cursor.fetchall()}
     _values_changed(pairs)
 
 

@@ -8,6 +8,7 @@ thresholds on the maximum total (Tốt ≥ 80 %, Khá ≥ 65 %, Trung bình ≥ 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ GROUPS = {"tot": "Tốt", "kha": "Khá", "tb": "Trung bình", "trung binh": "Tru
 THRESHOLDS = [(Decimal("0.80"), "Tốt"), (Decimal("0.65"), "Khá"), (Decimal("0.50"), "Trung bình")]
 
 
+@functools.lru_cache(maxsize=4096)
 def pillar_for(header: str) -> str | None:
     f = re.sub(r"\b(diem|tru cot|chi so)\b", " ", fold(header))
     f = " ".join(f.split())
@@ -63,8 +65,8 @@ def _header(sheet: SheetData):
                 group = c
             elif has(f, "xep hang", "thu hang", "hang") and rank is None:
                 rank = c
-            else:
-                p = pillar_for(raw_text(sheet.value(r, c)))
+            elif isinstance(sheet.value(r, c), str):  # a pillar header is text, never a number
+                p = pillar_for(sheet.value(r, c))
                 if p and p not in pillars:
                     pillars[p] = c
         if unit_col is not None and len(pillars) >= 3:
