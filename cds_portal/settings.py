@@ -224,7 +224,8 @@ REST_FRAMEWORK = {
 # PUBLIC_API=1 opens read-only anonymous access to the published values (the province portal, the IOC).
 PUBLIC_API = envbool("PUBLIC_API", False)
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 10000)
-API_THROTTLE_RATE = envstr("API_THROTTLE_RATE", "10000/hour")
+# Requests per token (per IP when anonymous); empty turns throttling off.
+API_THROTTLE_RATE = envstr("API_THROTTLE_RATE", "10000/hour") or None
 SPECTACULAR_SETTINGS = {
     "TITLE": "CĐS Portal API",
     "DESCRIPTION": "Số liệu chuyển đổi số tỉnh Bình Phước",
