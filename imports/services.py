@@ -345,18 +345,19 @@ def write_values(
     user_id = user.pk if user is not None and getattr(user, "pk", None) else None
     with _without_cyclic_gc():
         if connection.vendor == "postgresql":
-            new, changed = _write_postgres(values, catalogue, batch_id=batch_id, user_id=user_id)
-        else:
-            new, changed = _write_generic(values, catalogue, batch_id=batch_id, user_id=user_id)
+            new, changed, pairs = _write_postgres(values, catalogue, batch_id=batch_id, user_id=user_id)
+            _values_changed(pairs)  # the single call site telling the status engine what changed
+            return new, changed
+        new, changed = _write_generic(values, catalogue, batch_id=batch_id, user_id=user_id)
     if new or changed:
         _notify_status_engine(batch_id)
     return new, changed
 
 
 def _notify_status_engine(batch_id: int) -> None:
-    """The single call site telling the status engine what changed (enqueued on commit): the
-    earliest period written per (indicator, unit), aggregated by the database (a 200,000-value
-    batch is ~4,000 pairs)."""
+    """Tell the status engine what changed (enqueued on commit): the earliest period written per
+    (indicator, unit), aggregated by the database (a 200,000-value batch is ~4,000 pairs). The
+    PostgreSQL path gets the same pairs from its upsert's RETURNING instead."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT indicator_id, unit_id, min(period) FROM {DataValue._meta.db_table} "
@@ -447,7 +448,7 @@ class _ChunkReader:
         return self.read(size)
 
 
-def _write_postgres(values, catalogue, *, batch_id: int, user_id: int | None) -> tuple[int, int]:
+def _write_postgres(values, catalogue, *, batch_id: int, user_id: int | None) -> tuple[int, int, dict]:
     dv = DataValue._meta.db_table
     audit = AuditEntry._meta.db_table
     ind_t = Indicator._meta.db_table
@@ -512,8 +513,11 @@ def _write_postgres(values, catalogue, *, batch_id: int, user_id: int | None) ->
             {"user": user_id, "batch": batch_id},
         )
         new, changed = cursor.fetchone()
+        # The pairs for the status engine come back from the upsert itself (RETURNING the rows
+        # it wrote, aggregated): no second pass over the values by batch.
         cursor.execute(
             f"""
+            WITH up AS (
             INSERT INTO {dv} (indicator_id, unit_id, period, value, numerator, denominator, tiers, raw, source,
                               batch_id, updated_by_id, note, flags, created_at, updated_at)
             SELECT s.indicator_id, s.unit_id, s.period, s.value, s.numerator, s.denominator, s.tiers, s.raw,
@@ -526,11 +530,15 @@ def _write_postgres(values, catalogue, *, batch_id: int, user_id: int | None) ->
               updated_at = EXCLUDED.updated_at
             WHERE ({dv}.value, {dv}.numerator, {dv}.denominator, {dv}.tiers, {dv}.note)
                   IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.tiers, EXCLUDED.note)
+            RETURNING indicator_id, unit_id, period
+            )
+            SELECT indicator_id, unit_id, min(period) FROM up GROUP BY indicator_id, unit_id
             """,
             {"user": user_id, "batch": batch_id},
         )
+        pairs = {(i, u): p for i, u, p in cursor.fetchall()}
         cursor.execute("DROP TABLE import_stage")
-    return new, changed
+    return new, changed, pairs
 
 
 def _snapshot(value, numerator, denominator, tiers, raw, note, source, batch) -> dict:
