@@ -5,10 +5,12 @@ import shutil
 from decimal import Decimal
 
 import pytest
+import tablib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from cds_portal.celery import app
+from indicators.admin import TargetResource
 from indicators.catalogue import default_dir, load_catalogue
 from indicators.choices import Status
 from indicators.models import SeriesStats, Target, ValueStatus
@@ -115,3 +117,29 @@ def test_the_full_recompute_runs_every_night_and_refreshes_the_outlier_statistic
 
     assert result["values"] == ValueStatus.objects.count()
     assert result["series"] == SeriesStats.objects.count()
+
+
+def test_targets_imported_in_the_admin_recompute_their_indicator_once(
+    hon_quan, django_capture_on_commit_callbacks
+):
+    target = district_target()
+    headers = [
+        "id",
+        "indicator",
+        "year",
+        "level",
+        "unit",
+        "comparator",
+        "value",
+        "value_max",
+        "effective_from",
+    ]
+    row = [target.pk, "DVC-SVC-RATE", 2023, "district", "", ">=", "95", "", target.effective_from]
+    dataset = tablib.Dataset(row, headers=headers)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = TargetResource().import_data(dataset, dry_run=False, raise_errors=True)
+
+    assert not result.has_errors()
+    assert len(callbacks) == 1
+    assert (hon_quan().status, hon_quan().target_value) == (Status.NOT_MET, D("95"))
