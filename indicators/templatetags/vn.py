@@ -120,3 +120,16 @@ def progress_width(progress):
     if d is None:
         return 0
     return int(max(0, min(100, d)))
+
+
+TIER_ORDER = {"province": (0, "Tỉnh"), "district": (1, "Huyện"), "commune": (2, "Xã")}
+
+
+@register.filter
+def tier_items(tiers):
+    """A tiered value's levels in the order the reports print them (tỉnh, huyện, xã), whatever order
+    the database returns the JSON keys in (PostgreSQL's jsonb sorts them)."""
+    if not tiers:
+        return []
+    keys = sorted(tiers, key=lambda k: (TIER_ORDER.get(k, (9, k))[0], k))
+    return [(TIER_ORDER.get(k, (9, k))[1], tiers[k]) for k in keys]
