@@ -525,6 +525,14 @@ def _apply_tiers(cursor, scope: Scope | None) -> None:
     ValueStatus.objects.bulk_update(updates, ["status", "progress", "tiers"])
 
 
+# A unit's month waiting for approval (its reporter's draft) is not published: the province figure,
+# which every reader sees, is rolled up from published values only (see DataValue.published()).
+PENDING = (
+    "SELECT 1 FROM indicators_submission sub WHERE sub.unit_id = {v}.unit_id AND sub.period = {v}.period "
+    "AND sub.state IN ('draft', 'submitted', 'returned')"
+)
+
+
 def _aggregate_select(vendor: str, scope: Scope | None) -> str:
     """Province figure per (indicator, period) from the non-province units, with the printed total (the
     province unit's own value) beside it."""
@@ -556,12 +564,13 @@ FROM (
     JOIN units_unit u ON u.id = dv.unit_id
     JOIN indicators_indicator i ON i.id = dv.indicator_id
     WHERE u.level <> 'province' AND dv.value IS NOT NULL AND i.aggregation <> '{Aggregation.NONE}'
+      AND NOT EXISTS ({PENDING.format(v="dv")})
     GROUP BY dv.indicator_id, dv.period, i.aggregation
 ) g
 LEFT JOIN (
     SELECT pv.indicator_id, pv.period, MIN(pv.value) AS value
     FROM {DV} pv JOIN units_unit pu ON pu.id = pv.unit_id AND pu.level = 'province'
-    {printed_floor}
+    WHERE NOT EXISTS ({PENDING.format(v="pv")}) {printed_floor.replace("WHERE", "AND")}
     GROUP BY pv.indicator_id, pv.period
 ) p ON p.indicator_id = g.indicator_id AND p.period = g.period
 """

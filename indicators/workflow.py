@@ -143,11 +143,14 @@ def values_written(user, unit_periods: Iterable[tuple[int, str]], *, source: str
                 unit_id=unit_id, period=period, state=S.DRAFT, deadline=unit_deadline(units[unit_id], period)
             )
             audit.append(_audit("created", sub, user, None, source=source))
+            # Values staff had published for this month are now part of a draft.
+            publication_changed(unit_id, period)
             continue
         before = sub.state
         if reporter and sub.state == S.UNLOCKED:
             sub.state = S.DRAFT
             audit.append(_audit("reopened", sub, user, before, source=source))
+            publication_changed(unit_id, period)
         sub.version += 1
         sub.save(update_fields=["state", "version", "updated_at"])
     AuditEntry.objects.bulk_create(audit)
@@ -310,7 +313,20 @@ def _move(sub, state, verb, user, *, source, decided=False, note="") -> Submissi
         sub.decided_at, sub.decided_by = now, user
     sub.save()
     _audit(verb, sub, user, before, source=source, note=note).save()
+    if (before in PENDING_STATES) != (state in PENDING_STATES):
+        publication_changed(sub.unit_id, sub.period)
     return sub
+
+
+def publication_changed(unit_id: int, period: str) -> None:
+    """A unit's month became published (approved) or unpublished (reopened as a draft): the province
+    roll-ups of its indicators change for every reader, so recompute them after commit."""
+    from .services import values_changed
+
+    indicator_ids = DataValue.objects.filter(unit_id=unit_id, period=period).values_list(
+        "indicator_id", flat=True
+    )
+    values_changed({(indicator_id, unit_id): period for indicator_id in indicator_ids})
 
 
 # ------------------------------------------------------------------------------------ completeness
