@@ -97,6 +97,11 @@ class IndicatorAdmin(ImportExportModelAdmin):
     search_fields = ("code", "name")
     inlines = [TargetInline]
 
+    def save_related(self, request, form, formsets, change):
+        # The indicator's own fields (direction, measure) and its inline targets decide its statuses.
+        super().save_related(request, form, formsets, change)
+        targets_changed([form.instance.pk])
+
 
 @admin.register(Target)
 class TargetAdmin(ImportExportModelAdmin):

@@ -143,3 +143,50 @@ def test_targets_imported_in_the_admin_recompute_their_indicator_once(
     assert not result.has_errors()
     assert len(callbacks) == 1
     assert (hon_quan().status, hon_quan().target_value) == (Status.NOT_MET, D("95"))
+
+
+def test_a_target_changed_inline_on_the_indicator_page_recomputes_it(
+    hon_quan, admin_client, django_capture_on_commit_callbacks
+):
+    indicator = district_target().indicator
+    targets = list(indicator.targets.order_by("id"))
+    form = {
+        "code": indicator.code,
+        "name": indicator.name,
+        "pillar": indicator.pillar,
+        "group": indicator.group,
+        "measure": indicator.measure,
+        "periodicity": indicator.periodicity,
+        "reported_by": '["agency", "district"]',
+        "aggregation": indicator.aggregation,
+        "direction": indicator.direction,
+        "cumulative": indicator.cumulative,
+        "owner": indicator.owner_id or "",
+        "source": indicator.source,
+        "order": indicator.order,
+        "targets-TOTAL_FORMS": len(targets),
+        "targets-INITIAL_FORMS": len(targets),
+        "targets-MIN_NUM_FORMS": 0,
+        "targets-MAX_NUM_FORMS": 1000,
+    }
+    for n, t in enumerate(targets):
+        form.update(
+            {
+                f"targets-{n}-id": t.pk,
+                f"targets-{n}-indicator": indicator.pk,
+                f"targets-{n}-year": t.year,
+                f"targets-{n}-level": t.level,
+                f"targets-{n}-unit": "",
+                f"targets-{n}-comparator": t.comparator,
+                f"targets-{n}-value": "95" if t.level == "district" else f"{t.value:f}",
+                f"targets-{n}-value_max": "",
+                f"targets-{n}-effective_from": t.effective_from,
+                f"targets-{n}-deadline": "",
+                f"targets-{n}-source_text": t.source_text,
+            }
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/indicators/indicator/{indicator.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert district_target().value == D("95")
+    assert (hon_quan().status, hon_quan().target_value) == (Status.NOT_MET, D("95"))
