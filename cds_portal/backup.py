@@ -147,4 +147,8 @@ def restore_backup(archive: Path, *, alias: str = "default") -> dict:
             media = Path(settings.MEDIA_ROOT)
             media.mkdir(parents=True, exist_ok=True)
             shutil.copytree(tmp / "media", media, dirs_exist_ok=True)
+    if alias == "default":
+        from indicators.cache import bump
+
+        bump()  # pages and API answers cached before the restore showed other data
     return manifest

@@ -317,11 +317,13 @@ def targets_changed(indicator_ids) -> None:
     targets or indicators: `load_catalogue` and the Target admin (save, delete, import)."""
     from cds_portal.queue import enqueue
 
+    from .cache import bump_on_commit
     from .tasks import recompute_status
 
     ids = sorted({int(i) for i in indicator_ids if i is not None})
     if ids:
         transaction.on_commit(lambda: enqueue(recompute_status, indicator_ids=ids))
+        bump_on_commit()
 
 
 def load_catalogue(directory: Path | None = None) -> LoadResult:

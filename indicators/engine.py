@@ -721,6 +721,13 @@ def _status_counts(cursor, scope: Scope | None) -> dict:
 LOCK_KEY = 5_050_505
 
 
+def bump_on_commit() -> None:
+    """Cached pages and API answers show statuses: they are stale once this recompute commits."""
+    from .cache import bump_on_commit as bump
+
+    bump()
+
+
 def _serialise(cursor) -> None:
     if connection.vendor == "postgresql":
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -740,6 +747,7 @@ def recompute_all(*, completeness: bool = True, counts: bool = True) -> Recomput
             result.completeness = _write_completeness(cursor, None)
         if counts:
             result.statuses = _status_counts(cursor, None)
+        bump_on_commit()
     logger.info("status recompute (all): %s", result.as_dict())
     return result
 
@@ -792,6 +800,7 @@ def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) ->
             result.statuses = _status_counts(cursor, scope)
         if connection.vendor == "sqlite":
             cursor.execute(f"DROP TABLE IF EXISTS {SCOPE}")
+        bump_on_commit()
     logger.info("status recompute (%d pairs): %s", len(pairs), result.as_dict())
     return result
 

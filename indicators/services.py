@@ -322,3 +322,6 @@ def values_changed(pairs, from_period: str | None = None) -> None:
         triples = [[int(i), int(u), str(from_period)] for i, u in pairs]
     if triples:
         transaction.on_commit(lambda: enqueue(recompute_status, triples))
+    from .cache import bump_on_commit
+
+    bump_on_commit()

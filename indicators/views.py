@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -18,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from units.models import Level, Unit
 
+from . import cache as page_cache
 from . import charts, dashboards
 from .choices import GROUP_LABELS
 from .formatting import format_measure
@@ -25,6 +27,7 @@ from .models import DataValue, Indicator
 from .periods import add_months, period_range
 from .templatetags.vn import change_badge, flag_labels, status_badge
 
+PART = "<!--cds:part-->"  # between the title and the content in indicators/_parts.html
 LEVEL_FILTERS = {"agency": (Level.AGENCY,), "district": (Level.DISTRICT,)}
 
 
@@ -78,9 +81,32 @@ def _period_choices(periods: list[str], selected: str | None) -> list[str]:
     return periods
 
 
+def cached_page(request, template: str, build) -> HttpResponse:
+    """``template`` (extending indicators/_parts.html) rendered with ``build()``'s context once per
+    visibility scope, data version and address (`indicators.cache`), inside the site frame rendered
+    for this request (user menu, CSRF token, messages)."""
+
+    def render_parts() -> dict:
+        title, content = render_to_string(template, build(), request).split(PART, 1)
+        return {"title": title.strip(), "content": content}
+
+    parts = page_cache.get_or_build(
+        page_cache.scope_of(request.user), (template, request.get_full_path()), render_parts
+    )
+    return render(
+        request,
+        "indicators/_page.html",
+        {"page_title": mark_safe(parts["title"]), "page_content": mark_safe(parts["content"])},  # noqa: S308
+    )
+
+
 @login_required
 def home(request):
     """The province overview for one period (the latest with data by default)."""
+    return cached_page(request, "indicators/overview.html", lambda: _overview_context(request))
+
+
+def _overview_context(request) -> dict:
     visible = DataValue.objects.visible_to(request.user)
     periods = dashboards.available_periods(visible)
     period = dashboards.choose_period(request.GET.get("period"), periods)
@@ -91,11 +117,15 @@ def home(request):
         context.update(data, met_chart=charts.units_meeting_targets(monthly_items))
     else:
         context.update(dashboards.overview_empty())
-    return render(request, "indicators/overview.html", context)
+    return context
 
 
 @login_required
 def indicator_detail(request, code):
+    return cached_page(request, "indicators/indicator_detail.html", lambda: _indicator_context(request, code))
+
+
+def _indicator_context(request, code) -> dict:
     indicator = get_object_or_404(Indicator.objects.values(*dashboards.INDICATOR_FIELDS), code=code)
     visible = DataValue.objects.visible_to(request.user).filter(indicator_id=indicator["id"])
     periods = dashboards.available_periods(visible)
@@ -147,7 +177,7 @@ def indicator_detail(request, code):
             unit_options=[(r["unit_code"], r["unit_display"]) for r in rows],
             province=dashboards.change_in(province.get(indicator["id"], {}), period, indicator["measure"]),
         )
-    return render(request, "indicators/indicator_detail.html", context)
+    return context
 
 
 @login_required
@@ -168,6 +198,10 @@ def indicator_download(request, code, fmt):
 
 @login_required
 def unit_detail(request, code):
+    return cached_page(request, "indicators/unit_detail.html", lambda: _unit_context(request, code))
+
+
+def _unit_context(request, code) -> dict:
     unit = get_object_or_404(Unit, code=code)
     visible = DataValue.objects.visible_to(request.user).filter(unit=unit)
     periods = dashboards.available_periods(visible)
@@ -185,11 +219,15 @@ def unit_detail(request, code):
         )
     else:
         context.update(dashboards.unit_record_only(unit, _today()))
-    return render(request, "indicators/unit_detail.html", context)
+    return context
 
 
 @login_required
 def group_ranking(request, group):
+    return cached_page(request, "indicators/group_ranking.html", lambda: _group_context(request, group))
+
+
+def _group_context(request, group) -> dict:
     if group not in GROUP_LABELS or group == "KH57":
         raise Http404
     visible = DataValue.objects.visible_to(request.user).filter(indicator__group=group)
@@ -198,7 +236,7 @@ def group_ranking(request, group):
     tables = dashboards.group_ranking(request.user, group, period) if period else []
     for table in tables:
         table["chart"] = charts.bars_by_unit(table["indicator"], table["ranked"]) if table["ranked"] else None
-    context = {
+    return {
         "group": group,
         "group_label": GROUP_LABELS[group],
         "groups": [(c, label) for c, label in GROUP_LABELS.items() if c != "KH57"],
@@ -206,22 +244,24 @@ def group_ranking(request, group):
         "periods": _period_choices(periods, period),
         "tables": tables,
     }
-    return render(request, "indicators/group_ranking.html", context)
 
 
 @login_required
 def dti_ranking(request, year):
+    return cached_page(request, "indicators/dti_ranking.html", lambda: _dti_context(year))
+
+
+def _dti_context(year) -> dict:
     years = dashboards.dti_years()
     sections = dashboards.dti_ranking(year)
     for section in sections:
         section["chart"] = charts.dti_stacked(section) if section["units"] else None
-    context = {
+    return {
         "year": year,
         "years": years,
         "sections": sections,
         "has_previous": year - 1 in years,
     }
-    return render(request, "indicators/dti_ranking.html", context)
 
 
 @login_required

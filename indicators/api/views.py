@@ -12,6 +12,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 
+import orjson
 from django import forms
 from django.db.models import F, FloatField, Value
 from django.db.models.functions import Cast, NullIf, Round
@@ -26,6 +27,7 @@ from rest_framework.response import Response
 from units.api.views import ApiMixin, ApiPagination, ApiView, is_public_reader, units_for
 from units.models import Level, Unit
 
+from .. import cache as page_cache
 from ..choices import GROUP_LABELS, Measure, QualityFlag, Status
 from ..models import Completeness, DataValue, DTIPillar, DTIScore, Indicator, ProvinceAggregate, Target
 from ..services import PeriodLocked, RecordValuesError, ValueInput, record_values
@@ -413,8 +415,15 @@ class ValueListView(ApiView):
     parser_classes = [JSONParser]
 
     def get(self, request):
-        qs = filtered(DataValueFilterSet, request, values_for(request)).order_by(*VALUE_ORDER)
         fmt = request.accepted_renderer.format
+        if fmt == "json":
+            # The JSON answer is cached per visibility scope and data version (indicators.cache).
+            scope = page_cache.PUBLISHED if is_public_reader(request) else page_cache.scope_of(request.user)
+            body, self.last_modified = page_cache.get_or_build(
+                scope, ("api:values", request.build_absolute_uri()), lambda: self._json(request)
+            )
+            return Response(orjson.Fragment(body))
+        qs = filtered(DataValueFilterSet, request, values_for(request)).order_by(*VALUE_ORDER)
         paginator = ApiPagination()
         rows = paginator.paginate_rows(
             lambda start, stop: value_rows(qs[start:stop]),
@@ -435,6 +444,14 @@ class ValueListView(ApiView):
                 headers["Link"] = f'<{next_link}>; rel="next"'
             return Response(rows, headers=headers)
         return Response(paginator.envelope(rows))
+
+    def _json(self, request) -> tuple[bytes, object]:
+        """The JSON page as bytes, and the newest `updated_at` of its rows (Last-Modified)."""
+        qs = filtered(DataValueFilterSet, request, values_for(request)).order_by(*VALUE_ORDER)
+        paginator = ApiPagination()
+        rows = paginator.paginate_rows(lambda start, stop: value_rows(qs[start:stop]), qs.count, request)
+        last_modified = max(row["updated_at"] for row in rows) if rows else None
+        return ORJSONRenderer().render(paginator.envelope(rows)), last_modified
 
     def post(self, request):
         items = request.data

@@ -2,9 +2,10 @@ from .audit import AuditEntry
 from .catalogue import DTIPillar, DTIScore, Indicator, Target
 from .status import Completeness, ProvinceAggregate, SeriesStats, ValueStatus
 from .values import DataValue
+from .version import DataVersion
 from .workflow import EvidenceFile, Reminder, ReminderKind, Submission, SubmissionState
 
 __all__ = [
-    "AuditEntry", "Completeness", "DTIPillar", "DTIScore", "DataValue", "Indicator", "ProvinceAggregate", "SeriesStats", "Target",
+    "AuditEntry", "Completeness", "DTIPillar", "DTIScore", "DataValue", "DataVersion", "Indicator", "ProvinceAggregate", "SeriesStats", "Target",
     "ValueStatus", "EvidenceFile", "Reminder", "ReminderKind", "Submission", "SubmissionState",
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 
 from cds_portal.celery import app
 from indicators.admin import TargetResource
+from indicators.cache import bump
 from indicators.catalogue import default_dir, load_catalogue
 from indicators.choices import Status
 from indicators.models import SeriesStats, Target, ValueStatus
@@ -36,6 +37,11 @@ def hon_quan(staff, django_capture_on_commit_callbacks):
     )
 
 
+def recomputes(callbacks):
+    """The recompute tasks enqueued on commit (not the cached pages' version bump)."""
+    return [c for c in callbacks if c is not bump]
+
+
 def district_target():
     return Target.objects.get(indicator__code="DVC-SVC-RATE", year=2023, level="district")
 
@@ -57,14 +63,14 @@ def test_loading_a_changed_catalogue_recomputes_the_indicators_targets(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         load_catalogue(directory)
 
-    assert len(callbacks) == 1
+    assert len(recomputes(callbacks)) == 1
     assert (hon_quan().status, hon_quan().target_value) == (Status.NOT_MET, D("95"))
 
 
 def test_loading_an_unchanged_catalogue_recomputes_nothing(hon_quan, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         load_catalogue()
-    assert callbacks == []
+    assert recomputes(callbacks) == []
 
 
 @pytest.fixture
@@ -141,7 +147,7 @@ def test_targets_imported_in_the_admin_recompute_their_indicator_once(
         result = TargetResource().import_data(dataset, dry_run=False, raise_errors=True)
 
     assert not result.has_errors()
-    assert len(callbacks) == 1
+    assert len(recomputes(callbacks)) == 1
     assert (hon_quan().status, hon_quan().target_value) == (Status.NOT_MET, D("95"))
 
 
