@@ -9,6 +9,7 @@ Vietnamese messages (`api_exception_handler`) and `ETag` / `Last-Modified` with 
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -58,6 +59,9 @@ class ApiPermission(BasePermission):
         return True
 
 
+logger = logging.getLogger(__name__)
+
+
 class ApiThrottle(SimpleRateThrottle):
     """One budget per API token (a DRF token belongs to one user, so per user), per IP when anonymous.
 
@@ -73,7 +77,11 @@ class ApiThrottle(SimpleRateThrottle):
     def allow_request(self, request, view):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # noqa: BLE001 - the shared cache (Redis) is down: serve rather than fail
+            logger.warning("API throttle: cache unavailable, request not counted", exc_info=True)
+            return True
 
     def get_cache_key(self, request, view):
         if request.user.is_authenticated:
