@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.recompute_status",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Import batches stuck in "committing" (their task message lost) go back to their users.
+    "release-stuck-import-commits": {
+        "task": "imports.tasks.release_stuck_commits",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # Monthly reporting workflow: the last day on time is this day of the following month (groups may

@@ -14,6 +14,8 @@ class ImportBatch(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang xử lý")
         PREVIEW = "preview", _("Chờ xác nhận")
+        # Confirmed on the web page; a worker is writing it (imports.tasks.commit_batch_task).
+        COMMITTING = "committing", _("Đang nhập")
         REJECTED = "rejected", _("Có lỗi, chưa nhập")
         COMMITTED = "committed", _("Đã nhập")
         UNDONE = "undone", _("Đã hoàn tác")
@@ -52,6 +54,9 @@ class ImportBatch(models.Model):
     message = models.TextField(_("thông báo"), blank=True)
     progress = models.PositiveSmallIntegerField(_("tiến độ"), default=0)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    # When the user confirmed (status COMMITTING): a batch still committing long after this was lost
+    # with its queue message and is handed back to the user (services.release_stuck_commits).
+    commit_requested_at = models.DateTimeField(_("xác nhận nhập lúc"), null=True, blank=True)
     committed_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
     undone_at = models.DateTimeField(_("hoàn tác lúc"), null=True, blank=True)
 

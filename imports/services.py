@@ -24,12 +24,13 @@ import logging
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from indicators.models import AuditEntry, DataValue, Indicator
@@ -943,40 +944,84 @@ DB_FAILURE_MESSAGE = (
 )
 
 
+class _StatusChanged(Exception):
+    """The batch left the status the write expected (another delivery of its task finished it)."""
+
+
+def _lock_batch(batch: ImportBatch, expect: str) -> None:
+    """Inside a transaction: lock the batch's row and check it is still in `expect`. Two deliveries of
+    the same commit task (a worker presumed dead, a visibility timeout expiring on a slow commit)
+    queue on this lock; the second one then sees COMMITTED and writes nothing."""
+    current = (
+        ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("status", flat=True).first()
+    )
+    if current != expect:
+        raise _StatusChanged(current)
+
+
 def _commit(
-    batch: ImportBatch, values: list[ResolvedValue], catalogue: Catalogue, user, dti: list | None = None
+    batch: ImportBatch,
+    values: list[ResolvedValue],
+    catalogue: Catalogue,
+    user,
+    dti: list | None = None,
+    *,
+    expect: str | None = None,
+    retry_db_errors: bool = False,
 ) -> bool:
     """Write the batch in one transaction. A database failure (connection dropped, server restarted)
     rolls everything back; the batch is then marked failed with a Vietnamese message and False is
-    returned, so the caller reports it instead of answering with a 500."""
+    returned, so the caller reports it instead of answering with a 500.
+
+    `expect`: write only if the batch is still in this status, checked under its row lock (False
+    otherwise, nothing written, `batch` reloaded). `retry_db_errors`: let a lost connection
+    (OperationalError, InterfaceError) propagate instead, for a task that retries; the batch is left
+    as it was."""
     try:
         with transaction.atomic():
+            if expect is not None:
+                _lock_batch(batch, expect)
             lock_periods({v.period for v in values})
             _write_batch(batch, values, catalogue, user, dti)
-    except DatabaseError:
+    except _StatusChanged:
+        batch.refresh_from_db()
+        return False
+    except DatabaseError as exc:
         if connection.in_atomic_block:
             raise  # an outer transaction owns the connection: let it roll back and report
         logger.exception("Import batch %s: database error during commit, rolled back", batch.pk)
         connection.close()  # a dropped connection cannot be reused; the next query reconnects
-        problem = {
-            "sheet": "",
-            "row": None,
-            "column": "",
-            "cell": "",
-            "value": "",
-            "message": DB_FAILURE_MESSAGE,
-            "code": "database_error",
-            "suggestion": None,
-        }
-        batch.status = ImportBatch.Status.FAILED
-        batch.message = DB_FAILURE_MESSAGE
-        batch.counts = {**(batch.counts or {}), "new": 0, "changed": 0}
-        batch.errors = [*(batch.errors or []), problem]
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=batch.status, message=batch.message, counts=batch.counts, errors=batch.errors
-        )
+        if retry_db_errors and isinstance(exc, OperationalError | InterfaceError):
+            raise
+        _mark_database_failure(batch)
         return False
     return True
+
+
+def _mark_database_failure(batch: ImportBatch) -> None:
+    """The commit rolled back: FAILED with a Vietnamese message, unless another delivery of the commit
+    task committed the batch meanwhile (then `batch` is reloaded as it is)."""
+    problem = {
+        "sheet": "",
+        "row": None,
+        "column": "",
+        "cell": "",
+        "value": "",
+        "message": DB_FAILURE_MESSAGE,
+        "code": "database_error",
+        "suggestion": None,
+    }
+    batch.status = ImportBatch.Status.FAILED
+    batch.message = DB_FAILURE_MESSAGE
+    batch.counts = {**(batch.counts or {}), "new": 0, "changed": 0}
+    batch.errors = [*(batch.errors or []), problem]
+    marked = (
+        ImportBatch.objects.filter(pk=batch.pk)
+        .exclude(status=ImportBatch.Status.COMMITTED)
+        .update(status=batch.status, message=batch.message, counts=batch.counts, errors=batch.errors)
+    )
+    if not marked:
+        batch.refresh_from_db()
 
 
 def _write_batch(batch, values, catalogue, user, dti) -> None:
@@ -1051,6 +1096,7 @@ def refresh_preview(batch: ImportBatch, *, user, data: bytes | None = None) -> I
     _apply_analysis(batch, analysis, catalogue, skip_invalid=batch.skip_invalid)
     batch.status = ImportBatch.Status.PREVIEW
     batch.progress = 100
+    batch.message = ""  # a refused commit's message is answered by this new preview
     batch.save()
     return batch
 
@@ -1077,36 +1123,168 @@ class ImportError_(Exception):
     """A workflow step that cannot run (Vietnamese message)."""
 
 
+MISSING_FILE_MESSAGE = "Tệp của lô nhập không còn trên máy chủ."
+STUCK_COMMIT_MESSAGE = (
+    "Việc nhập lô này bị gián đoạn, chưa có số liệu nào được ghi. Hãy bấm “Xác nhận nhập số liệu” lần nữa."
+)
+
+
+def _blocking_message(batch: ImportBatch, errors: int) -> str:
+    return f"Lô #{batch.pk} còn {errors} lỗi: hãy sửa hoặc loại trừ các ô lỗi trước khi nhập."
+
+
+def _batch_file(batch: ImportBatch) -> bytes | None:
+    """The batch's stored file, or None when it is gone (never uploaded, or deleted from disk)."""
+    if not batch.file:
+        return None
+    try:
+        with batch.file.open("rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+def _reanalyse(batch: ImportBatch, data: bytes, user) -> tuple[Analysis, list[ResolvedValue], Catalogue]:
+    """Read the file again with the batch's corrections and exclusions (raises WorkbookError)."""
+    catalogue = build_catalogue()
+    analysis = analyse(
+        data,
+        period=batch.period or None,
+        user=user,
+        filename=batch.filename,
+        corrections=batch.corrections,
+        exclusions=batch.exclusions,
+        catalogue=catalogue,
+    )
+    values = _apply_analysis(batch, analysis, catalogue, skip_invalid=batch.skip_invalid)
+    return analysis, values, catalogue
+
+
 def commit_batch(batch: ImportBatch, user) -> ImportOutcome:
+    """Commit a previewed batch now, in this process. (The web page goes through `start_commit` and
+    `imports.tasks.commit_batch_task` instead, which end in `finish_commit`.)"""
     if batch.status != ImportBatch.Status.PREVIEW:
         raise ImportError_(f"Lô #{batch.pk} không ở trạng thái chờ xác nhận.")
-    if batch.file:
-        with batch.file.open("rb") as fh:
-            data = fh.read()
-    else:
-        raise ImportError_("Tệp của lô nhập không còn trên máy chủ.")
-    catalogue = build_catalogue()
+    data = _batch_file(batch)
+    if data is None:
+        raise ImportError_(MISSING_FILE_MESSAGE)
     try:
-        analysis = analyse(
-            data,
-            period=batch.period or None,
-            user=user,
-            filename=batch.filename,
-            corrections=batch.corrections,
-            exclusions=batch.exclusions,
-            catalogue=catalogue,
-        )
+        analysis, values, catalogue = _reanalyse(batch, data, user)
     except WorkbookError as exc:
         _fatal(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
-    values = _apply_analysis(batch, analysis, catalogue, skip_invalid=batch.skip_invalid)
     if _blocking(analysis, batch.skip_invalid):
         batch.save()
-        raise ImportError_(
-            f"Lô #{batch.pk} còn {len(analysis.errors)} lỗi: hãy sửa hoặc loại trừ các ô lỗi trước khi nhập."
-        )
-    _commit(batch, values, catalogue, user, analysis.dti)
+        raise ImportError_(_blocking_message(batch, len(analysis.errors)))
+    _commit(batch, values, catalogue, user, analysis.dti, expect=ImportBatch.Status.PREVIEW)
     return ImportOutcome.of(batch)
+
+
+def start_commit(batch: ImportBatch) -> bool:
+    """The user confirmed a previewed batch: mark it COMMITTING so that a worker writes it.
+
+    One conditional UPDATE, so a double click (or two tabs) starts one commit: True when this call
+    started it (the caller then enqueues `commit_batch_task`), False when it is already being
+    committed. Raises ImportError_ (Vietnamese) when the batch is in no state to be committed."""
+    if batch.status == ImportBatch.Status.PREVIEW and not batch.can_commit:
+        raise ImportError_(_blocking_message(batch, len(batch.errors)))
+    started = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
+        status=ImportBatch.Status.COMMITTING, message="", commit_requested_at=timezone.now()
+    )
+    batch.refresh_from_db(fields=["status", "message", "commit_requested_at"])
+    if started:
+        return True
+    if batch.status == ImportBatch.Status.COMMITTING:
+        return False
+    raise ImportError_(f"Lô #{batch.pk} không ở trạng thái chờ xác nhận.")
+
+
+def _settle(batch: ImportBatch, change) -> bool:
+    """Apply `change(batch)` (which saves it) only if the batch is still COMMITTING, under its row lock:
+    a duplicate delivery that lost the race to a commit must not undo it."""
+    try:
+        with transaction.atomic():
+            _lock_batch(batch, ImportBatch.Status.COMMITTING)
+            change(batch)
+    except _StatusChanged:
+        batch.refresh_from_db()
+        return False
+    return True
+
+
+def finish_commit(batch_id: int, user) -> str:
+    """Write a batch that `start_commit` marked COMMITTING (the body of `commit_batch_task`).
+
+    Idempotent, so a redelivered task message is harmless: a batch in any other state (already
+    committed, undone, failed, handed back) is left alone, and the write itself checks the status
+    again under the batch's row lock, so two deliveries never both write. The write is one
+    transaction: a worker killed inside it leaves nothing written and the batch COMMITTING, and the
+    redelivered message commits it.
+
+    Expected failures end as a batch state with a Vietnamese message, never as an exception: errors
+    that block the commit → back to PREVIEW; unreadable or missing file → FAILED. A lost database
+    connection (OperationalError, InterfaceError) propagates for the task to retry; the batch stays
+    COMMITTING. Returns the batch's status afterwards."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return "missing"
+    if batch.status != ImportBatch.Status.COMMITTING:
+        return batch.status
+    data = _batch_file(batch)
+    if data is None:
+        _settle(batch, lambda b: _fatal(b, WorkbookError(MISSING_FILE_MESSAGE, "missing_file")))
+        return batch.status
+    try:
+        analysis, values, catalogue = _reanalyse(batch, data, user)
+    except WorkbookError as exc:
+        error = exc
+        _settle(batch, lambda b: _fatal(b, error))
+        return batch.status
+    if _blocking(analysis, batch.skip_invalid):
+        message = _blocking_message(batch, len(analysis.errors))
+
+        def back_to_preview(b):
+            b.status, b.message = ImportBatch.Status.PREVIEW, message
+            b.save()
+
+        _settle(batch, back_to_preview)
+        return batch.status
+    _commit(
+        batch,
+        values,
+        catalogue,
+        user,
+        analysis.dti,
+        expect=ImportBatch.Status.COMMITTING,
+        retry_db_errors=True,
+    )
+    return batch.status
+
+
+def fail_commit(batch_id: int) -> str:
+    """The commit task gave up retrying a lost database connection: the batch, if still COMMITTING,
+    ends FAILED with the message of a rolled-back commit (nothing was written)."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return "missing"
+    _settle(batch, _mark_database_failure)
+    return batch.status
+
+
+def release_stuck_commits(older_than: timedelta) -> int:
+    """Hand back to the user every batch COMMITTING for longer than `older_than`: its task message was
+    lost (the broker restarted without persistence, a queue purged) or never ran. Nothing of such a
+    batch is written (a commit sets COMMITTED in its own transaction), so it returns to PREVIEW with a
+    message asking to confirm again. A late delivery of the old message then finds PREVIEW and does
+    nothing; a commit running right now holds the row lock, and this UPDATE, re-checked after it,
+    leaves the committed batch alone. Returns how many batches were released."""
+    cutoff = timezone.now() - older_than
+    released = ImportBatch.objects.filter(
+        status=ImportBatch.Status.COMMITTING, commit_requested_at__lt=cutoff
+    ).update(status=ImportBatch.Status.PREVIEW, message=STUCK_COMMIT_MESSAGE)
+    if released:
+        logger.warning("Released %s import batch(es) stuck in committing since before %s", released, cutoff)
+    return released
 
 
 # ---- undo ------------------------------------------------------------------------------------

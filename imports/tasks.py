@@ -1,14 +1,34 @@
 """Background work of the intake: thin wrappers taking ids. With no broker they run eagerly."""
 
+import logging
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
+
+logger = logging.getLogger(__name__)
+
+# A commit task whose worker died comes back after the broker's visibility timeout (plus up to a
+# couple of minutes until a worker sweeps the unacknowledged messages); a batch still committing
+# this long after that lost its message.
+STUCK_COMMIT_MARGIN = timedelta(minutes=15)
 
 
 def _user(user_id):
     if user_id is None:
         return None
     return get_user_model().objects.filter(pk=user_id).first()
+
+
+def _committer(user_id):
+    """The user who confirmed. One deleted since then may write no unit (None would mean the system,
+    which may write every unit): the commit finds every cell forbidden and goes back to preview."""
+    if user_id is None:
+        return None
+    return _user(user_id) or AnonymousUser()
 
 
 @shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
@@ -23,3 +43,33 @@ def analyse_batch(batch_id: int, user_id: int | None = None) -> str:
         return "missing"
     refresh_preview(batch, user=_user(user_id))
     return batch.status
+
+
+@shared_task(bind=True, max_retries=3)
+def commit_batch_task(self, batch_id: int, user_id: int | None = None) -> str:
+    """Write a batch the user confirmed on the web page (status COMMITTING).
+
+    Safe to deliver twice (acks_late: a message whose worker died is delivered again): a batch that
+    is no longer COMMITTING is left alone. Expected failures end as a batch state with a Vietnamese
+    message (services.finish_commit). A lost database connection is retried with backoff (1, 2, 4 s),
+    and after the last retry the batch ends FAILED instead of staying COMMITTING."""
+    from .services import fail_commit, finish_commit
+
+    try:
+        return finish_commit(batch_id, _committer(user_id))
+    except (OperationalError, InterfaceError) as exc:
+        # Run eagerly (no broker, or the broker down), the request that confirmed is waiting and an eager
+        # retry would surface as an exception: the batch fails at once, as an in-request commit does.
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            logger.error("Import batch %s: database unreachable, %s retries", batch_id, self.request.retries)
+            return fail_commit(batch_id)
+        raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+
+
+@shared_task
+def release_stuck_commits() -> int:
+    """Beat: hand back batches stuck in COMMITTING (their task message is lost) to their users."""
+    from .services import release_stuck_commits as release
+
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    return release(timedelta(seconds=visibility) + STUCK_COMMIT_MARGIN)

@@ -22,7 +22,7 @@ from .entry_templates import build_entry_template
 from .forms import TemplateForm, UploadForm
 from .models import ImportBatch
 from .numbers import Kind, read_number
-from .tasks import analyse_batch
+from .tasks import analyse_batch, commit_batch_task
 
 
 def _can_upload(user) -> bool:
@@ -153,13 +153,22 @@ def batch_update(request, pk):
 @login_required
 @require_POST
 def batch_commit(request, pk):
+    """Mark the batch COMMITTING and let a worker write it; the batch page polls until it is done.
+    (With no broker the task runs right here, so the redirect shows the committed batch.)"""
     batch = _batch(request.user, pk)
     try:
-        outcome = services.commit_batch(batch, request.user)
+        started = services.start_commit(batch)
     except services.ImportError_ as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã nhập lô #{batch.pk}: {outcome.summary()}")
+        return redirect("imports:batch_detail", pk=pk)
+    if started:
+        user_id = request.user.pk
+        transaction.on_commit(lambda: enqueue(commit_batch_task, batch.pk, user_id))
+    batch.refresh_from_db()
+    if batch.status == ImportBatch.Status.COMMITTED:
+        messages.success(request, f"Đã nhập lô #{batch.pk}: {services.ImportOutcome.of(batch).summary()}")
+    elif batch.status == ImportBatch.Status.COMMITTING:
+        messages.info(request, f"Đang nhập lô #{batch.pk}…")
     return redirect("imports:batch_detail", pk=pk)
 
 

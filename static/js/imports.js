@@ -1,4 +1,4 @@
-// Excel intake pages: drag-and-drop on the upload page, progress polling on a pending batch.
+// Excel intake pages: drag-and-drop on the upload page, polling a batch a worker is reading or writing.
 (function () {
   "use strict";
   var zone = document.getElementById("dropzone");
@@ -15,13 +15,15 @@
     });
   }
 
+  // A batch being read (pending) or written (committing) by a worker: poll, reload once it moves on.
   var box = document.getElementById("batch-status");
-  if (box && box.dataset.status === "pending") {
+  var waiting = box ? box.dataset.status : "";
+  if (waiting === "pending" || waiting === "committing") {
     var timer = setInterval(function () {
       fetch(box.dataset.statusUrl).then(function (r) { return r.json(); }).then(function (s) {
         var p = document.getElementById("progress");
         if (p) { p.value = s.progress; }
-        if (s.status !== "pending") { clearInterval(timer); window.location.reload(); }
+        if (s.status !== waiting) { clearInterval(timer); window.location.reload(); }
       });
     }, 1000);
   }

@@ -26,7 +26,8 @@ def test_the_upload_page_previews_and_commits(client, staff, django_capture_on_c
     assert resp.status_code == 302 and resp["Location"] == reverse("imports:batch_detail", args=[batch.pk])
     page = client.get(resp["Location"]).content.decode()
     assert "Chờ xác nhận" in page and "92.70%" in page and "Xác nhận nhập số liệu" in page
-    client.post(reverse("imports:batch_commit", args=[batch.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # the commit task, enqueued on commit
+        client.post(reverse("imports:batch_commit", args=[batch.pk]))
     assert DataValue.objects.count() == 269
     assert client.get(reverse("imports:history")).status_code == 200
 
@@ -48,7 +49,8 @@ def test_errors_are_shown_by_cell_and_block_the_commit(client, staff, django_cap
         reverse("imports:batch_update", args=[batch.pk]),
         {"exclude": "Thanh toan truc tuyen!K9", "period": "2023-08"},
     )
-    client.post(reverse("imports:batch_commit", args=[batch.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:batch_commit", args=[batch.pk]))
     assert DataValue.objects.count() == 309
 
 
