@@ -254,6 +254,9 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Dashboard pages and values API answers are cached per visibility scope and data version
+# (indicators/cache.py); this bounds an entry's life. 0 turns that cache off.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
 
 # Uploads (the importer refuses larger files before reading them).
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_MB", 20) * 1024 * 1024
