@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -111,6 +112,13 @@ def key(scope: str, *parts: str) -> str:
     return "cds:view:" + hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
+# On a miss, one process renders while the others asking for the same key wait for its result (a
+# version bump would otherwise have every gunicorn worker render the same page at once); a waiter
+# renders itself after RENDER_WAIT seconds, so a renderer that died delays nobody for long.
+RENDER_WAIT = 0.5
+RENDER_LOCK_SECONDS = 30
+
+
 def get_or_build(scope: str | None, parts: tuple[str, ...], build):
     """``build()``'s result, from the cache when this scope, data version and ``parts`` have one."""
     if scope is None or not enabled():
@@ -118,14 +126,38 @@ def get_or_build(scope: str | None, parts: tuple[str, ...], build):
     cache_key = key(scope, *parts)
     try:
         hit = cache.get(cache_key)
+        if hit is None and not cache.add(cache_key + ":lock", 1, RENDER_LOCK_SECONDS):
+            hit = _wait_for(cache_key)
     except Exception:  # noqa: BLE001 - any cache backend failure: serve without the cache
         logger.warning("Page cache unavailable (get); rendering without it", exc_info=True)
         return build()
     if hit is not None:
         return hit
-    value = build()
+    try:
+        value = build()
+    except BaseException:
+        _forget(cache_key + ":lock")
+        raise
     try:
         cache.set(cache_key, value, settings.PAGE_CACHE_SECONDS)
+        cache.delete(cache_key + ":lock")
     except Exception:  # noqa: BLE001
         logger.warning("Page cache unavailable (set); rendering without it", exc_info=True)
     return value
+
+
+def _wait_for(cache_key: str):
+    deadline = time.monotonic() + RENDER_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(0.005)
+        hit = cache.get(cache_key)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _forget(lock_key: str) -> None:
+    try:
+        cache.delete(lock_key)
+    except Exception:  # noqa: BLE001
+        pass

@@ -137,3 +137,16 @@ def test_pages_and_the_api_are_served_when_the_cache_is_down(client, august, vie
     results = client.get(API).json()["results"]
     assert {r["unit"]: r["value"] for r in results}["DONGXOAI"] == 82.1
     assert "Page cache unavailable (get); rendering without it" in caplog.text
+
+
+def test_a_reader_waits_for_a_rendering_in_progress_then_renders_itself(client, august, viewer, monkeypatch):
+    from django.core.cache import cache
+
+    from indicators import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "RENDER_WAIT", 0.05)
+    client.force_login(viewer)
+    key = page_cache.key(page_cache.PUBLISHED, "indicators/indicator_detail.html", PAGE)
+    cache.add(key + ":lock", 1, 30)  # another process is rendering this page (or died doing it)
+    assert row(get(client, PAGE)[0], "DONGXOAI") == ("82,1%", "✓ Đạt", "▼ Giảm 11,2%")
+    assert "DONGXOAI" in cache.get(key)["content"]
