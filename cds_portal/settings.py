@@ -167,7 +167,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "cds_portal.storage.StaticStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG

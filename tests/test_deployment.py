@@ -1,3 +1,4 @@
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,3 +36,22 @@ def test_every_setting_is_documented():
     for name in sorted(names):
         assert f"{name}=" in example or f"# {name}" in example, f"{name} missing from .env.example"
         assert f"`{name}`" in readme or f"`{name}` (or" in readme, f"{name} missing from README"
+
+
+def test_production_static_urls_are_hashed_and_worked_out_once(tmp_path, settings):
+    """The production storage (WhiteNoise's manifest) gives hashed URLs; ours remembers each one."""
+    from django.core.management import call_command
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from cds_portal.storage import StaticStorage
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "cds_portal.storage.StaticStorage"}}
+    call_command("collectstatic", "--noinput", verbosity=0)
+    ours, theirs = StaticStorage(location=settings.STATIC_ROOT), CompressedManifestStaticFilesStorage(
+        location=settings.STATIC_ROOT
+    )
+    url = ours.url("css/app.css")
+    assert url == theirs.url("css/app.css") and re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", url)
+    assert ours._url_memo == {"css/app.css": url}
+    assert ours.url("css/app.css") is url
