@@ -27,6 +27,7 @@ from .models import DataValue, Indicator
 from .periods import add_months, period_range
 from .templatetags.vn import change_badge, flag_labels, status_badge
 
+CACHED_PARAMETERS = {"period", "level", "sort"}
 PART = "<!--cds:part-->"  # between the title and the content in indicators/_parts.html
 LEVEL_FILTERS = {"agency": (Level.AGENCY,), "district": (Level.DISTRICT,)}
 
@@ -90,9 +91,10 @@ def cached_page(request, template: str, build) -> HttpResponse:
         title, content = render_to_string(template, build(), request).split(PART, 1)
         return {"title": title.strip(), "content": content}
 
-    parts = page_cache.get_or_build(
-        page_cache.scope_of(request.user), (template, request.get_full_path()), render_parts
-    )
+    # Addresses with other parameters (a chart's chosen units, anything unknown) are rendered each time:
+    # made-up query strings must not fill the shared cache.
+    scope = page_cache.scope_of(request.user) if set(request.GET) <= CACHED_PARAMETERS else None
+    parts = page_cache.get_or_build(scope, (template, request.get_full_path()), render_parts)
     return render(
         request,
         "indicators/_page.html",

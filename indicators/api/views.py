@@ -111,6 +111,9 @@ FLAGS_AT = VALUE_KEYS.index("flags")
 # Stable order on the unique index (indicator, unit, period): cheap for deep pages too.
 VALUE_ORDER = ("indicator_id", "unit_id", "period")
 
+# The values list's known query parameters: only answers to these are cached.
+VALUE_PARAMETERS = {*DataValueFilterSet.base_filters, "limit", "offset", "format"}
+
 # Every combination of flag bits → its list, so a row costs one dict lookup, not a function call.
 FLAG_LISTS = {None: [], **{bits: flags_from_bits(bits) for bits in range(1 << len(QualityFlag))}}
 
@@ -419,6 +422,8 @@ class ValueListView(ApiView):
         if fmt == "json":
             # The JSON answer is cached per visibility scope and data version (indicators.cache).
             scope = page_cache.PUBLISHED if is_public_reader(request) else page_cache.scope_of(request.user)
+            if not set(request.query_params) <= VALUE_PARAMETERS:
+                scope = None  # unknown parameters: answered, not cached (made-up queries must not fill it)
             body, self.last_modified = page_cache.get_or_build(
                 scope, ("api:values", request.build_absolute_uri()), lambda: self._json(request)
             )

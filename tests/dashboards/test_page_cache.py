@@ -150,3 +150,21 @@ def test_a_reader_waits_for_a_rendering_in_progress_then_renders_itself(client, 
     cache.add(key + ":lock", 1, 30)  # another process is rendering this page (or died doing it)
     assert row(get(client, PAGE)[0], "DONGXOAI") == ("82,1%", "✓ Đạt", "▼ Giảm 11,2%")
     assert "DONGXOAI" in cache.get(key)["content"]
+
+
+def test_addresses_with_unknown_parameters_are_answered_but_not_cached(client, august, viewer):
+    from django.core.cache import cache
+
+    client.force_login(viewer)
+    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=viewer).key}"}
+    for path in (PAGE + "&x=1", PAGE + "&unit=DONGXOAI", API + "&nonsense=2"):
+        for _ in range(2):
+            response = client.get(path, **(headers if path.startswith("/api/") else {}))
+            assert response.status_code == 200 and b"DONGXOAI" in response.content
+
+    def cached():  # the page cache's entries in LocMemCache's own dict (not the API throttle's)
+        return [k for k in cache._cache if k.startswith(":1:cds:view:")]
+
+    assert cached() == []
+    get(client, PAGE)
+    assert len(cached()) == 1
