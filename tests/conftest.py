@@ -182,3 +182,16 @@ def phone_page(chromium, live_server):
     page = BrowserPage(context.new_page(), live_server.url)
     yield page
     context.close()
+
+
+def reset_broker_connections():
+    """Forget every Celery broker connection pool (after a test pointed the app at a real broker).
+    Closing only the app's pool would leave the closed pool in kombu's registry, where the next test
+    using the same broker URL would find it ("Acquire on closed pool")."""
+    import kombu.pools
+
+    from cds_portal.celery import app
+
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -19,7 +19,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import kombu.pools
 import pytest
 import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,6 +30,7 @@ from imports.models import ImportBatch
 from imports.services import create_preview, start_commit
 from imports.tasks import commit_batch_task
 from indicators.models import AuditEntry, DataValue
+from tests.conftest import reset_broker_connections
 from tests.faults.test_import_faults import DISTRICTS, _database_url, long_workbook, raw_connection, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
@@ -120,7 +120,7 @@ def workers(postgres, redis_url, catalogue, tmp_path, settings):
     queue = f"commit-test-{os.getpid()}"
     saved = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager", "task_default_queue")}
     app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    _reset_connections()  # an earlier test may have opened a pool on the eager default broker
+    reset_broker_connections()  # an earlier test may have opened a pool on the eager default broker
     pool = Workers(redis_url, queue, tmp_path)
     client = redis.Redis.from_url(redis_url)
     try:
@@ -128,17 +128,9 @@ def workers(postgres, redis_url, catalogue, tmp_path, settings):
     finally:
         pool.stop()
         app.conf.update(saved)
-        _reset_connections()
+        reset_broker_connections()
         _forget(client, queue, [p.pid for p in pool.procs.values()])
         client.close()
-
-
-def _reset_connections():
-    """Forget every broker connection pool. Closing only the app's would leave the closed pool in
-    kombu's registry, where the next test using the same broker URL would find it."""
-    kombu.pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def _forget(client, queue, pids):

@@ -18,6 +18,7 @@ from cds_portal.celery import app
 from indicators.choices import Status
 from indicators.models import ValueStatus
 from indicators.services import ValueInput, record_values
+from tests.conftest import reset_broker_connections
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +67,7 @@ def worker(postgres, redis_url, transactional_db):
     )
     saved = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager", "task_default_queue")}
     app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    _reset_connections()  # an earlier test may have opened a pool on the eager default broker
+    reset_broker_connections()  # an earlier test may have opened a pool on the eager default broker
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
@@ -76,19 +77,12 @@ def worker(postgres, redis_url, transactional_db):
         yield proc
     finally:
         app.conf.update(saved)
-        _reset_connections()
+        reset_broker_connections()
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-def _reset_connections():
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.mark.services
