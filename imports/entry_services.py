@@ -2,7 +2,7 @@
 save with optimistic concurrency. Values are written by `indicators.services.record_values` (the one
 write service of forms and the API), so scoping, locks, audit and the status recompute are the same.
 
-Numbers are read by the intake's reader (`imports.numbers.read_number`), so `1.039`, `92,9` and
+Numbers are read by the intake's reader (`indicators.numbers.read_number`), so `1.039`, `92,9` and
 `92,9%` mean the same in a form as in a workbook.
 """
 
@@ -15,11 +15,10 @@ from django.db.models import Q
 
 from indicators.choices import Aggregation, Cumulative, Measure, Status
 from indicators.models import DataValue, EvidenceFile, Indicator, Target
+from indicators.numbers import Kind, format_vn, read_number
 from indicators.services import RecordValuesError, ValueInput, decimal_text, record_values
 from indicators.status import TargetRule, choose_target, evaluate
 from units.models import Unit
-
-from .numbers import Kind, format_vn, read_number
 
 KIND_OF = {Measure.PERCENT: Kind.PERCENT, Measure.COUNT: Kind.COUNT, Measure.AMOUNT_VND: Kind.AMOUNT}
 HUNDRED = Decimal(100)

@@ -34,6 +34,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.utils import timezone
 
 from indicators.models import AuditEntry, DataValue, Indicator
+from indicators.numbers import format_vn
 from indicators.services import lock_periods
 from units.matching import UnitCandidate, UnitIndex
 from units.models import Unit
@@ -41,7 +42,6 @@ from units.roles import Role, role_of
 
 from .formats import parse_workbook, propose_period
 from .models import ImportBatch
-from .numbers import format_vn
 from .periods import valid_period
 from .types import RowError, Severity
 from .validation import Catalogue, IndicatorMeta, ResolvedValue, Validated, validate

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from indicators.numbers import format_vn
 from units.matching import UnitIndex, candidates_from_rows, fold_glyphs, strip_marks
 
-from .numbers import format_vn
 from .periods import valid_period
 from .types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cds_portal.queue import enqueue
+from indicators.numbers import Kind, read_number
 from units.models import Unit
 from units.roles import Role, role_of
 
@@ -21,7 +22,6 @@ from . import services
 from .entry_templates import build_entry_template
 from .forms import TemplateForm, UploadForm
 from .models import ImportBatch
-from .numbers import Kind, read_number
 from .tasks import analyse_batch, commit_batch_task
 
 

@@ -34,7 +34,8 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from .numbers import raw_text
+from indicators.numbers import raw_text
+
 from .types import RowError, Severity, column_letter
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -4,7 +4,8 @@ chuyên đề tháng … (số người dùng tăng thêm)" is the printed incre
 
 from __future__ import annotations
 
-from ..numbers import Kind
+from indicators.numbers import Kind
+
 from ..types import SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, has, header_text, parse_unit_table, unit_table

@@ -14,9 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from units.matching import fold_glyphs, strip_marks
-
-from ..numbers import (
+from indicators.numbers import (
     Kind,
     format_vn,
     percent_column_scale,
@@ -26,6 +24,8 @@ from ..numbers import (
     read_number,
     read_status,
 )
+from units.matching import fold_glyphs, strip_marks
+
 from ..types import CellRef, ParsedValue, PrintedDerived, RowError, Severity, SheetResult
 from ..workbook import SheetData
 

@@ -12,7 +12,8 @@ import functools
 import re
 from decimal import Decimal
 
-from ..numbers import Kind, format_vn, raw_text, read_number
+from indicators.numbers import Kind, format_vn, raw_text, read_number
+
 from ..types import CellRef, DTIRow, SheetResult
 from ..workbook import SheetData
 from .base import UNIT_HEADERS, ParseContext, fold, has, header_text

@@ -9,7 +9,8 @@ ignored: the values belong to the import's period.
 
 from __future__ import annotations
 
-from ..numbers import Kind
+from indicators.numbers import Kind
+
 from ..types import SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, has, parse_unit_table, strip_parens, unit_table

@@ -3,7 +3,8 @@ province (`UBND tỉnh Bình Phước`)."""
 
 from __future__ import annotations
 
-from ..numbers import Kind
+from indicators.numbers import Kind
+
 from ..types import SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, has, header_text, parse_unit_table, unit_table

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ..numbers import Kind
+from indicators.numbers import Kind
+
 from ..periods import read_period
 from ..types import SheetResult
 from ..workbook import SheetData

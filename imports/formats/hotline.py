@@ -8,7 +8,8 @@ warning: the importer cannot tell which figure it is."""
 
 from __future__ import annotations
 
-from ..numbers import Kind
+from indicators.numbers import Kind
+
 from ..types import SheetResult
 from ..workbook import SheetData
 from .base import (

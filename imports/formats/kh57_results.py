@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..numbers import Kind, raw_text, read_number
+from indicators.numbers import Kind, raw_text, read_number
+
 from ..types import CellRef, ParsedValue, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, fold, has, has_all, header_text

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..numbers import Kind, raw_text, read_number
+from indicators.numbers import Kind, raw_text, read_number
+
 from ..periods import read_period
 from ..types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData

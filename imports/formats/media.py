@@ -4,7 +4,8 @@ tháng 01 và 02/2023") and the running total since 2022 ("Lũy kế …", MEDIA
 
 from __future__ import annotations
 
-from ..numbers import Kind
+from indicators.numbers import Kind
+
 from ..types import SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, fold, has, header_text, label_rows, label_table, value_header

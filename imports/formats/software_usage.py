@@ -10,7 +10,8 @@ from 01/01)."""
 
 from __future__ import annotations
 
-from ..numbers import Kind
+from indicators.numbers import Kind
+
 from ..types import SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, date_window, has, parse_unit_table, unit_table

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..numbers import Kind
+from indicators.numbers import Kind
+
 from ..types import SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, date_window, fold, has, parse_unit_table, unit_table

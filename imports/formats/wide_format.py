@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..numbers import Kind, raw_text, read_number
+from indicators.numbers import Kind, raw_text, read_number
+
 from ..types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
 from .base import fold

@@ -30,6 +30,7 @@ from units.models import Level, Unit
 from .. import cache as page_cache
 from ..choices import GROUP_LABELS, Measure, QualityFlag, Status
 from ..models import Completeness, DataValue, DTIPillar, DTIScore, Indicator, ProvinceAggregate, Target
+from ..numbers import Kind, read_number
 from ..services import PeriodLocked, RecordValuesError, ValueInput, record_values
 from ..status import CompletenessSummary, flags_from_bits
 from .filtersets import (
@@ -56,11 +57,6 @@ from .serializers import (
     WriteErrorSerializer,
     WriteResultSerializer,
 )
-
-try:  # The intake's reader of Vietnamese numbers ("1.039", "92,9%"); JSON numbers only without it.
-    from imports.numbers import Kind, read_number
-except ImportError:  # pragma: no cover - depends on the intake being installed
-    read_number = None
 
 
 # ----------------------------------------------------------------------------------------- helpers
@@ -271,9 +267,6 @@ class ItemParser:
         if "\x00" in raw:
             self.errors.append(_item_error(index, field, "Chứa ký tự không hợp lệ (NUL)."))
             return None, ""
-        if read_number is None:
-            self.errors.append(_item_error(index, field, f'"{raw}" không phải là số JSON (ví dụ 92.9).'))
-            return None, raw
         measure = self.measures.get(item.get("indicator"))
         kind = KIND_OF_MEASURE.get(measure, "number") if field == "value" else "number"
         reading = read_number(raw, Kind(kind))

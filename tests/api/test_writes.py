@@ -140,7 +140,6 @@ def test_every_problem_is_reported_per_item_and_nothing_is_written(reporter, pos
 
 
 def test_vietnamese_number_text_is_read_like_the_importer_reads_cells(api, post):
-    pytest.importorskip("imports.numbers")
     response = post(
         api,
         [

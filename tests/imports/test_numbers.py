@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from imports.numbers import (
+from indicators.numbers import (
     Kind,
     NumberError,
     detect_grouping,
