@@ -1,5 +1,6 @@
-"""Redis down: pages and the API keep serving, a write still commits, and its status recompute runs
-in-process with a logged warning instead of being lost."""
+"""Redis down (broker and cache): pages and the API keep serving, rendered without the page cache and
+not throttled, a write still commits, and its status recompute runs in-process with a logged warning
+instead of being lost."""
 
 import json
 import os
@@ -56,6 +57,8 @@ def test_a_write_commits_and_its_status_is_computed_while_redis_is_down(tmp_path
             "ALLOWED_HOSTS": "testserver",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0",
+            # As deployed, the cache (page cache, API throttle) is on the same Redis: down too.
+            "CACHE_URL": f"redis://127.0.0.1:{port}/1",
             "DJANGO_SETTINGS_MODULE": "cds_portal.settings",
         }
     )
@@ -77,3 +80,5 @@ def test_a_write_commits_and_its_status_is_computed_while_redis_is_down(tmp_path
     }
     assert "Broker unavailable" in proc.stderr
     assert "running indicators.tasks.recompute_status in-process instead" in proc.stderr
+    assert "Page cache unavailable (get); rendering without it" in proc.stderr
+    assert "API throttle: cache unavailable, request not counted" in proc.stderr
