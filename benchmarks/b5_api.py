@@ -39,6 +39,7 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ["ALLOWED_HOSTS"] = "testserver"
 os.environ["CELERY_BROKER_URL"] = ""
 os.environ["API_THROTTLE_RATE"] = "1000000/hour"
+os.environ["SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
 # The rendering itself is measured: with the page cache on, every run after the first would be a cache
 # hit (~3 ms), not the same work as the reference. The load test measures the cache.
 os.environ["PAGE_CACHE_SECONDS"] = "0"
