@@ -1261,6 +1261,27 @@ def finish_commit(batch_id: int, user) -> str:
     return batch.status
 
 
+ANALYSIS_DB_FAILURE_MESSAGE = (
+    "Mất kết nối cơ sở dữ liệu trong khi đọc tệp: chưa có số liệu nào được ghi. Vui lòng tải tệp lên lại."
+)
+
+
+def fail_analysis(batch_id: int) -> str:
+    """The analysis lost its database connection for good: the batch ends FAILED with a Vietnamese
+    message (nothing of an unconfirmed batch is ever written). If the database is still unreachable,
+    the batch stays as it was and only the log says why."""
+    connection.close()  # a dropped connection cannot be reused; the next query reconnects
+    try:
+        batch = ImportBatch.objects.filter(pk=batch_id).first()
+        if batch is None:
+            return "missing"
+        _fatal(batch, WorkbookError(ANALYSIS_DB_FAILURE_MESSAGE, "database_error"))
+    except DatabaseError:
+        logger.exception("Import batch %s: database still unreachable, batch left as it was", batch_id)
+        return "error"
+    return batch.status
+
+
 def fail_commit(batch_id: int) -> str:
     """The commit task gave up retrying a lost database connection: the batch, if still COMMITTING,
     ends FAILED with the message of a rolled-back commit (nothing was written)."""

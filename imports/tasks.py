@@ -31,18 +31,26 @@ def _committer(user_id):
     return _user(user_id) or AnonymousUser()
 
 
-@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
-def analyse_batch(batch_id: int, user_id: int | None = None) -> str:
+@shared_task(bind=True, max_retries=3)
+def analyse_batch(self, batch_id: int, user_id: int | None = None) -> str:
     """Read and validate an uploaded batch's file (the preview). Expected failures (unreadable
-    files) end as a FAILED batch with a Vietnamese message, never as a task error."""
+    files) end as a FAILED batch with a Vietnamese message, never as a task error. A lost database
+    connection is retried with backoff (1, 2, 4 s) by a worker; run eagerly (no broker, or the broker
+    down: the upload request is waiting), or after the last retry, the batch fails with a message."""
     from .models import ImportBatch
-    from .services import refresh_preview
+    from .services import fail_analysis, refresh_preview
 
-    batch = ImportBatch.objects.filter(pk=batch_id).first()
-    if batch is None:
-        return "missing"
-    refresh_preview(batch, user=_user(user_id))
-    return batch.status
+    try:
+        batch = ImportBatch.objects.filter(pk=batch_id).first()
+        if batch is None:
+            return "missing"
+        refresh_preview(batch, user=_user(user_id))
+        return batch.status
+    except (OperationalError, InterfaceError) as exc:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            logger.error("Import batch %s: database unreachable during analysis (%s)", batch_id, exc)
+            return fail_analysis(batch_id)
+        raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
 
 
 @shared_task(bind=True, max_retries=3)

@@ -299,3 +299,58 @@ def test_the_beat_schedule_releases_stuck_commits_every_10_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["release-stuck-import-commits"]
     assert entry["task"] == "imports.tasks.release_stuck_commits"
     assert entry["schedule"].minute == set(range(0, 60, 10))
+
+
+def test_an_upload_whose_analysis_loses_the_database_fails_with_a_message_not_a_500(
+    client, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Run eagerly (no broker: the upload request waits for the analysis), a lost connection fails the
+    batch at once with a Vietnamese message; the page answers, it does not crash."""
+
+    def down(batch, *, user, data=None):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "refresh_preview", down)
+    client.force_login(staff)
+    upload = SimpleUploadedFile("so-lieu.xlsx", build_xlsx({"so-lieu": ROWS}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:upload"), {"file": upload, "period": ""})
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get(filename="so-lieu.xlsx")
+    assert (batch.status, batch.message) == ("failed", services.ANALYSIS_DB_FAILURE_MESSAGE)
+    assert batch.message == (
+        "Mất kết nối cơ sở dữ liệu trong khi đọc tệp: chưa có số liệu nào được ghi. Vui lòng tải tệp lên lại."
+    )
+    page = client.get(response.url)
+    assert page.status_code == 200 and batch.message in page.content.decode()
+    assert stored() == set()
+
+
+def test_a_worker_retries_an_analysis_that_lost_the_database_then_fails_the_batch(staff, monkeypatch):
+    batch = previewed(staff)
+    retries = []
+
+    def down(batch, *, user, data=None):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    def retry(exc, countdown):
+        retries.append(countdown)
+        return _Retry()
+
+    monkeypatch.setattr(services, "refresh_preview", down)
+    monkeypatch.setattr(tasks.analyse_batch, "retry", retry)
+    for attempt in range(3):
+        tasks.analyse_batch.push_request(id=f"a-{attempt}", retries=attempt, is_eager=False)
+        try:
+            with pytest.raises(_Retry):
+                tasks.analyse_batch.run(batch.pk, staff.pk)
+        finally:
+            tasks.analyse_batch.pop_request()
+    tasks.analyse_batch.push_request(id="a-3", retries=3, is_eager=False)
+    try:
+        assert tasks.analyse_batch.run(batch.pk, staff.pk) == "failed"
+    finally:
+        tasks.analyse_batch.pop_request()
+    assert retries == [1, 2, 4]
+    batch.refresh_from_db()
+    assert (batch.status, batch.message) == ("failed", services.ANALYSIS_DB_FAILURE_MESSAGE)
