@@ -18,6 +18,7 @@ from django.db import transaction
 
 from units.models import Level, Unit
 
+from .cache import bump_on_commit
 from .choices import Aggregation, Comparator, Direction, Measure, Periodicity, Pillar
 from .models import DTIPillar, Indicator, Target
 from .services import PERIOD_RE
@@ -317,7 +318,6 @@ def targets_changed(indicator_ids) -> None:
     targets or indicators: `load_catalogue` and the Target admin (save, delete, import)."""
     from cds_portal.queue import enqueue
 
-    from .cache import bump_on_commit
     from .tasks import recompute_status
 
     ids = sorted({int(i) for i in indicator_ids if i is not None})

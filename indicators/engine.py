@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .cache import bump_on_commit
 from .choices import Aggregation, Direction, Measure, QualityFlag, Status
 from .periods import previous_month
 from .status import (
@@ -721,13 +722,6 @@ def _status_counts(cursor, scope: Scope | None) -> dict:
 LOCK_KEY = 5_050_505
 
 
-def bump_on_commit() -> None:
-    """Cached pages and API answers show statuses: they are stale once this recompute commits."""
-    from .cache import bump_on_commit as bump
-
-    bump()
-
-
 def _serialise(cursor) -> None:
     if connection.vendor == "postgresql":
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -747,7 +741,7 @@ def recompute_all(*, completeness: bool = True, counts: bool = True) -> Recomput
             result.completeness = _write_completeness(cursor, None)
         if counts:
             result.statuses = _status_counts(cursor, None)
-        bump_on_commit()
+        bump_on_commit()  # cached pages and API answers show statuses
     logger.info("status recompute (all): %s", result.as_dict())
     return result
 

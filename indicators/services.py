@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from units.models import Unit
 
+from .cache import bump_on_commit
 from .models import AuditEntry, DataValue, Indicator
 
 PERIOD_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -322,6 +323,4 @@ def values_changed(pairs, from_period: str | None = None) -> None:
         triples = [[int(i), int(u), str(from_period)] for i, u in pairs]
     if triples:
         transaction.on_commit(lambda: enqueue(recompute_status, triples))
-    from .cache import bump_on_commit
-
     bump_on_commit()
