@@ -421,34 +421,29 @@ class ValueListView(ApiView):
                 scope, ("api:values", request.build_absolute_uri()), lambda: self._json(request)
             )
             return Response(orjson.Fragment(body))
+        # CSV / XLSX: a file holds every matching row up to the largest page unless ?limit= says otherwise.
+        paginator, rows, self.last_modified = self._page(request, default_limit=ApiPagination().max_limit)
+        headers = {
+            "Content-Disposition": f'attachment; filename="so-lieu.{fmt}"',
+            "X-Total-Count": str(paginator.count),
+        }
+        next_link = paginator.get_next_link()
+        if next_link:
+            headers["Link"] = f'<{next_link}>; rel="next"'
+        return Response(rows, headers=headers)
+
+    def _page(self, request, default_limit=None):
+        """The page of value items the request asks for: (paginator, rows, newest `updated_at`)."""
         qs = filtered(DataValueFilterSet, request, values_for(request)).order_by(*VALUE_ORDER)
         paginator = ApiPagination()
         rows = paginator.paginate_rows(
-            lambda start, stop: value_rows(qs[start:stop]),
-            qs.count,
-            request,
-            # A file holds every matching row up to the largest page unless ?limit= says otherwise.
-            default_limit=paginator.max_limit if fmt in ("csv", "xlsx") else None,
+            lambda start, stop: value_rows(qs[start:stop]), qs.count, request, default_limit=default_limit
         )
-        if rows:
-            self.last_modified = max(row["updated_at"] for row in rows)
-        if fmt in ("csv", "xlsx"):
-            headers = {
-                "Content-Disposition": f'attachment; filename="so-lieu.{fmt}"',
-                "X-Total-Count": str(paginator.count),
-            }
-            next_link = paginator.get_next_link()
-            if next_link:
-                headers["Link"] = f'<{next_link}>; rel="next"'
-            return Response(rows, headers=headers)
-        return Response(paginator.envelope(rows))
+        return paginator, rows, max((row["updated_at"] for row in rows), default=None)
 
     def _json(self, request) -> tuple[bytes, object]:
         """The JSON page as bytes, and the newest `updated_at` of its rows (Last-Modified)."""
-        qs = filtered(DataValueFilterSet, request, values_for(request)).order_by(*VALUE_ORDER)
-        paginator = ApiPagination()
-        rows = paginator.paginate_rows(lambda start, stop: value_rows(qs[start:stop]), qs.count, request)
-        last_modified = max(row["updated_at"] for row in rows) if rows else None
+        paginator, rows, last_modified = self._page(request)
         return ORJSONRenderer().render(paginator.envelope(rows)), last_modified
 
     def post(self, request):
