@@ -31,6 +31,18 @@ def _committer(user_id):
     return _user(user_id) or AnonymousUser()
 
 
+def _retry_or_fail(task, exc, batch_id: int, fail) -> str:
+    """A lost database connection: a worker retries with backoff (1, 2, 4 s). Run eagerly (no broker, or
+    the broker down) the request is waiting and an eager retry would surface as an exception, so the
+    batch fails at once with a Vietnamese message (`fail`), as it does after the last retry."""
+    if task.request.is_eager or task.request.retries >= task.max_retries:
+        logger.error(
+            "Import batch %s: database unreachable after %s retries (%s)", batch_id, task.request.retries, exc
+        )
+        return fail(batch_id)
+    raise task.retry(exc=exc, countdown=2**task.request.retries) from exc
+
+
 @shared_task(bind=True, max_retries=3)
 def analyse_batch(self, batch_id: int, user_id: int | None = None) -> str:
     """Read and validate an uploaded batch's file (the preview). Expected failures (unreadable
@@ -47,10 +59,7 @@ def analyse_batch(self, batch_id: int, user_id: int | None = None) -> str:
         refresh_preview(batch, user=_user(user_id))
         return batch.status
     except (OperationalError, InterfaceError) as exc:
-        if self.request.is_eager or self.request.retries >= self.max_retries:
-            logger.error("Import batch %s: database unreachable during analysis (%s)", batch_id, exc)
-            return fail_analysis(batch_id)
-        raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        return _retry_or_fail(self, exc, batch_id, fail_analysis)
 
 
 @shared_task(bind=True, max_retries=3)
@@ -66,12 +75,7 @@ def commit_batch_task(self, batch_id: int, user_id: int | None = None) -> str:
     try:
         return finish_commit(batch_id, _committer(user_id))
     except (OperationalError, InterfaceError) as exc:
-        # Run eagerly (no broker, or the broker down), the request that confirmed is waiting and an eager
-        # retry would surface as an exception: the batch fails at once, as an in-request commit does.
-        if self.request.is_eager or self.request.retries >= self.max_retries:
-            logger.error("Import batch %s: database unreachable, %s retries", batch_id, self.request.retries)
-            return fail_commit(batch_id)
-        raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        return _retry_or_fail(self, exc, batch_id, fail_commit)
 
 
 @shared_task
