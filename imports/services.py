@@ -1270,8 +1270,6 @@ def fail_analysis(batch_id: int) -> str:
     """The analysis lost its database connection for good: the batch ends FAILED with a Vietnamese
     message (nothing of an unconfirmed batch is ever written). If the database is still unreachable,
     the batch stays as it was and only the log says why."""
-    if not connection.in_atomic_block:  # an outer transaction owns the connection: leave it be
-        connection.close()  # a dropped connection cannot be reused; the next query reconnects
     try:
         batch = ImportBatch.objects.filter(pk=batch_id).first()
         if batch is None:

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ def _retry_or_fail(task, exc, batch_id: int, fail) -> str:
         logger.error(
             "Import batch %s: database unreachable after %s retries (%s)", batch_id, task.request.retries, exc
         )
+        if not connection.in_atomic_block:  # an outer transaction owns the connection: leave it be
+            connection.close()  # a dropped connection cannot be reused; the next query reconnects
         return fail(batch_id)
     raise task.retry(exc=exc, countdown=2**task.request.retries) from exc
 
