@@ -3,22 +3,16 @@
 
 from django import forms
 
-from indicators.periods import parse_period
+from core.forms import PeriodField
 
 
 class PeriodPickForm(forms.Form):
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=None, to_field_name="code", empty_label=None)
-    period = forms.CharField(label="Kỳ báo cáo (YYYY-MM)", max_length=7)
+    period = PeriodField(label="Kỳ báo cáo (YYYY-MM)")
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-
-    def clean_period(self):
-        try:
-            return parse_period(self.cleaned_data["period"])
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
 
 
 class EvidenceForm(forms.Form):

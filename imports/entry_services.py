@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from core.numbers import Kind, format_vn, read_number
 from indicators.choices import Aggregation, Cumulative, Measure, Status
 from indicators.models import DataValue, EvidenceFile, Indicator, Target
-from indicators.numbers import Kind, format_vn, read_number
 from indicators.services import RecordValuesError, ValueInput, decimal_text, record_values
 from indicators.status import TargetRule, choose_target, evaluate
 from units.models import Unit

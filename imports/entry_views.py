@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.periods import PeriodError, add_months, parse_period, period_label
+from core.roles import Role, role_of
 from indicators import workflow
 from indicators.choices import GROUP_LABELS
 from indicators.models import DataValue, Indicator, SubmissionState
-from indicators.periods import add_months, parse_period, period_label
 from units.models import Unit
-from units.roles import Role, role_of
 
 from . import entry_services as svc
 from .entry_forms import DecisionForm, EvidenceForm, PeriodPickForm
@@ -30,8 +30,8 @@ from .entry_forms import DecisionForm, EvidenceForm, PeriodPickForm
 def _period(text: str) -> str:
     try:
         return parse_period(text)
-    except ValueError:
-        raise Http404("Kỳ báo cáo không hợp lệ") from None
+    except PeriodError as exc:
+        raise Http404(str(exc)) from None
 
 
 def _default_period() -> str:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import PERIOD_REGEX
+
 
 class ImportBatch(models.Model):
     """One uploaded workbook and what became of it: preview, commit, undo.
@@ -66,7 +68,7 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("lô nhập số liệu")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(period="") | models.Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+                condition=models.Q(period="") | models.Q(period__regex=PERIOD_REGEX),
                 name="%(app_label)s_%(class)s_period_format",
                 violation_error_message=_("Kỳ báo cáo phải có dạng YYYY-MM."),
             )

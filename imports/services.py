@@ -33,16 +33,16 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from core.numbers import format_vn
+from core.periods import is_period, period_message
+from core.roles import Role, role_of
 from indicators.models import AuditEntry, DataValue, Indicator
-from indicators.numbers import format_vn
 from indicators.services import lock_periods
 from units.matching import UnitCandidate, UnitIndex
 from units.models import Unit
-from units.roles import Role, role_of
 
 from .formats import parse_workbook, propose_period
 from .models import ImportBatch
-from .periods import valid_period
 from .types import RowError, Severity
 from .validation import Catalogue, IndicatorMeta, ResolvedValue, Validated, validate
 from .workbook import WorkbookError, read_workbook
@@ -186,13 +186,13 @@ def _analyse(source, *, period, user, filename, corrections, exclusions, catalog
         period_problem = RowError(
             "", None, None, "", "Chưa có kỳ báo cáo: hãy chọn kỳ (YYYY-MM).", code="missing_period"
         )
-    elif the_period and not valid_period(the_period):
+    elif the_period and not is_period(the_period):
         period_problem = RowError(
             "",
             None,
             None,
             the_period,
-            f'Kỳ báo cáo "{the_period}" không hợp lệ (YYYY-MM).',
+            period_message(the_period),
             code="bad_period",
         )
     if period_problem is not None:
@@ -736,7 +736,7 @@ def _new_batch(
         sha256=hashlib.sha256(data).hexdigest() if data else "",
         size=len(data),
         uploaded_by=user if user is not None and getattr(user, "pk", None) else None,
-        period=period if period and valid_period(period) else "",
+        period=period if period and is_period(period) else "",
         source=source_kind,
         skip_invalid=skip_invalid,
     )
@@ -766,7 +766,7 @@ def _apply_analysis(
     batch.warnings = [p.as_dict() for p in analysis.warnings]
     batch.skipped = analysis.skipped if (skip_invalid or batch.exclusions) else []
     batch.sheets = analysis.sheets
-    if analysis.period and valid_period(analysis.period):
+    if analysis.period and is_period(analysis.period):
         batch.period = analysis.period
     return values
 
@@ -1110,7 +1110,7 @@ def update_preview(
     exclusions: list | None = None,
 ) -> ImportBatch:
     if period is not None:
-        batch.period = period if valid_period(period) else ""
+        batch.period = period if is_period(period) else ""
     if corrections is not None:
         batch.corrections = {k: str(v) for k, v in corrections.items()}
     if exclusions is not None:

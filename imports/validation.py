@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from indicators.numbers import format_vn
-from units.matching import UnitIndex, candidates_from_rows, fold_glyphs, strip_marks
+from core.numbers import format_vn
+from core.periods import is_period, period_message
+from core.text import fold_glyphs, strip_marks
+from units.matching import UnitIndex, candidates_from_rows
 
-from .periods import valid_period
 from .types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 
 
@@ -281,9 +282,9 @@ def validate(
         per = pv.period or period
         ok = period_ok.get(per)
         if ok is None:
-            ok = period_ok[per] = valid_period(per)
+            ok = period_ok[per] = is_period(per)
         if not ok:
-            err(pv, f'Kỳ báo cáo "{per}" không hợp lệ (YYYY-MM)', "bad_period")
+            err(pv, period_message(per), "bad_period")
             invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
             return
         # ranges
@@ -375,7 +376,7 @@ def validate(
             per = per or period
             ok = period_ok.get(per)
             if ok is None:
-                ok = period_ok[per] = valid_period(per)
+                ok = period_ok[per] = is_period(per)
             key = (code, unit, per)
             if (
                 unit is None

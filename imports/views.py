@@ -13,10 +13,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cds_portal.queue import enqueue
-from indicators.numbers import Kind, read_number
+from core.numbers import Kind, read_number
+from core.queue import enqueue
+from core.roles import Role, role_of
 from units.models import Unit
-from units.roles import Role, role_of
 
 from . import services
 from .entry_templates import build_entry_template

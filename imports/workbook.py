@@ -34,7 +34,7 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from indicators.numbers import raw_text
+from core.numbers import raw_text
 
 from .types import RowError, Severity, column_letter
 

@@ -36,8 +36,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from core.roles import Role, role_of
 from units.models import Unit
-from units.roles import Role, role_of
 
 from .models import AuditEntry, DataVersion
 

@@ -16,12 +16,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from core.periods import is_period
 from units.models import Level, Unit
 
 from .cache import bump_on_commit
 from .choices import Aggregation, Comparator, Direction, Measure, Periodicity, Pillar
 from .models import DTIPillar, Indicator, Target
-from .services import PERIOD_RE
 
 FILES = ("units.csv", "indicators.csv", "targets.csv", "dti_pillars.csv")
 
@@ -224,7 +224,7 @@ def _read(directory: Path):
             tgt_r.error(line, "value_max", "chỉ tiêu dạng khoảng (range) phải có giá trị tối đa")
         if value is not None and value_max is not None and value_max < value:
             tgt_r.error(line, "value_max", "giá trị tối đa nhỏ hơn giá trị tối thiểu")
-        if row["effective_from"] and not PERIOD_RE.match(row["effective_from"]):
+        if row["effective_from"] and not is_period(row["effective_from"]):
             tgt_r.error(line, "effective_from", f'"{row["effective_from"]}" không hợp lệ (định dạng YYYY-MM)')
         deadline = None
         if row["deadline"]:
@@ -316,7 +316,7 @@ def targets_changed(indicator_ids) -> None:
     """Recompute every status of these indicators once the current transaction commits: a target (or
     the indicator's direction, measure, cumulation) decides them. Called by every path that writes
     targets or indicators: `load_catalogue` and the Target admin (save, delete, import)."""
-    from cds_portal.queue import enqueue
+    from core.queue import enqueue
 
     from .tasks import recompute_status
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.numbers import format_measure, format_period
+
 from .choices import Status
-from .formatting import format_measure, format_period
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {

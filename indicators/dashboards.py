@@ -18,12 +18,12 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
+from core.periods import add_months, parse_period
 from units.models import Level, Unit
 
 from .choices import GROUP_LABELS, Pillar, Status
 from .dti import rank_units
 from .models import Completeness, DataValue, DTIPillar, DTIScore, Indicator, ProvinceAggregate
-from .periods import add_months, parse_period
 from .status import change_text, flags_from_bits
 
 TREND_MONTHS = 24  # how far back trend charts and unit histories reach

@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.periods import previous_month
+
 from .cache import bump_on_commit
 from .choices import Aggregation, Direction, Measure, QualityFlag, Status
-from .periods import previous_month
 from .status import (
     COUNT_TOLERANCE,
     FLAG_BITS,

@@ -3,7 +3,6 @@ see a request. Every write leaves an AuditEntry per changed value."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -12,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.periods import is_period, period_message
 from units.models import Unit
 
 from .cache import bump_on_commit
 from .models import AuditEntry, DataValue, Indicator
 
-PERIOD_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 VALUE_FIELDS = ("value", "numerator", "denominator", "tiers", "raw", "note")
 
 
@@ -184,12 +183,12 @@ def record_values(
                     "forbidden",
                 )
             )
-        if not isinstance(item.period, str) or not PERIOD_RE.match(item.period):
+        if not is_period(item.period):
             errors.append(
                 ItemError(
                     index,
                     "period",
-                    f'kỳ báo cáo "{item.period}" không hợp lệ (định dạng YYYY-MM)',
+                    period_message(item.period),
                     "invalid_period",
                 )
             )
@@ -311,7 +310,7 @@ def values_changed(pairs, from_period: str | None = None) -> None:
     is enqueued on commit (never inside the open transaction, and not at all if it rolls back). With no
     broker the task runs eagerly, right after the commit.
     """
-    from cds_portal.queue import enqueue
+    from core.queue import enqueue
 
     from .tasks import recompute_status
 

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.periods import last_day, months_between, next_month, year_of
+
 from .choices import Aggregation, Comparator, Cumulative, Direction, Measure, QualityFlag, Status
-from .periods import last_day, months_between, next_month, year_of
 
 HUNDRED = Decimal(100)
 

@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from core.numbers import format_measure
+from core.periods import add_months, period_range
 from units.models import Level, Unit
 
 from . import cache as page_cache
 from . import charts, dashboards
 from .choices import GROUP_LABELS
-from .formatting import format_measure
 from .models import DataValue, Indicator
-from .periods import add_months, period_range
 from .templatetags.vn import change_badge, flag_labels, status_badge
 
 CACHED_PARAMETERS = {"period", "level", "sort"}

@@ -19,8 +19,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.periods import add_months, make_period, month_of, next_month, period_label, year_of
+from core.roles import Role, role_of
 from units.models import Unit
-from units.roles import Role, role_of
 
 from .choices import Periodicity
 from .models import (
@@ -35,7 +36,6 @@ from .models import (
     SubmissionState,
 )
 from .models.workflow import PENDING_STATES
-from .periods import add_months, make_period, month_of, next_month, period_label, year_of
 
 S = SubmissionState
 

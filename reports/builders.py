@@ -16,10 +16,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.numbers import EMPTY, format_number, format_percent, format_period
+from core.periods import year_of
 from indicators.choices import Pillar, Status
-from indicators.formatting import EMPTY, format_number, format_percent, format_period
 from indicators.models import DataValue, DTIPillar, DTIScore, Indicator, ProvinceAggregate, Target
-from indicators.periods import year_of
 from indicators.status import TargetRule, choose_target, evaluate
 from units.models import Level, Unit
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from core.forms import PeriodField
+
 from .models import Report, ReportSection
 
 
@@ -12,11 +14,7 @@ class DateInput(forms.DateInput):
 
 
 class NewReportForm(forms.Form):
-    period = forms.RegexField(
-        label="Kỳ báo cáo (YYYY-MM)",
-        regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
-        error_messages={"invalid": "Kỳ báo cáo phải có dạng YYYY-MM."},
-    )
+    period = PeriodField(label="Kỳ báo cáo (YYYY-MM)")
 
 
 class ReportForm(forms.ModelForm):

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models.catalogue import PERIOD_REGEX
-from units.roles import Role, role_of
+from core.periods import PERIOD_REGEX
+from core.roles import Role, role_of
 
 from .sanitize import clean_html
 

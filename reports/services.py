@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from indicators.formatting import format_period
-from indicators.periods import last_day, next_month, parse_period
+from core.numbers import format_period
+from core.periods import last_day, next_month, parse_period
 
 from .builders import Context, build_data_sections
 from .models import DEFAULT_OPENING, Report, ReportFile, ReportSection, ReportVersion
@@ -312,7 +312,7 @@ def request_file(report: Report, fmt: str, *, version: ReportVersion | None = No
         format=fmt,
         requested_by=user if user is not None and user.pk else None,
     )
-    from cds_portal.queue import enqueue
+    from core.queue import enqueue
 
     from .tasks import render_report_file
 

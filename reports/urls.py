@@ -1,19 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+import core.converters  # noqa: F401  (registers <period:…>)
 
 from . import views
-
-
-class PeriodConverter:
-    regex = r"[0-9]{4}-(?:0[1-9]|1[0-2])"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(PeriodConverter, "period")
 
 app_name = "reports"
 

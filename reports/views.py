@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from indicators.formatting import format_period
+from core.numbers import format_period
+from core.roles import is_staff_role
 from units.models import Unit
-from units.roles import is_staff_role
 
 from . import services
 from .forms import NewReportForm, ReportForm, SectionFormSet

@@ -22,10 +22,11 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from core.text import fold_glyphs, strip_marks
 
 LEVEL_ORDER = ("province", "agency", "district", "commune", "unassigned")
 
@@ -40,16 +41,6 @@ _PUNCT = re.compile(r"[.,;:/\\()\[\]\"'“”‘’*_]+")
 _DASH = re.compile(r"[-–—−]+")
 
 
-def fold_glyphs(text: str) -> str:
-    """NFC with the legacy `ƣ/Ƣ` replaced by `ư/Ư` (VNI/TCVN3 conversions leave them behind)."""
-    return unicodedata.normalize("NFC", str(text)).replace("ƣ", "ư").replace("Ƣ", "Ư")
-
-
-def strip_marks(text: str) -> str:
-    """Remove Vietnamese diacritics: 'Phước' -> 'Phuoc', 'Đồng' -> 'Dong'."""
-    decomposed = unicodedata.normalize("NFD", text)
-    out = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return out.replace("đ", "d").replace("Đ", "D")
 
 
 def unit_key(text: str) -> str:

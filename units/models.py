@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role, role_of
+from core.roles import Role, role_of
 
 
 class Level(models.TextChoices):

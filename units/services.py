@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.roles import Role
+
 from .models import Unit
-from .roles import Role
 
 # Staff manage the catalogue in the admin; nobody may change or delete audit entries.
 STAFF_APPS = ("units", "indicators", "imports", "reports")

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..periods import valid_period
+from core.periods import is_period, period_message
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -10,6 +10,6 @@ class ImportUploadSerializer(serializers.Serializer):
     skip_invalid = serializers.BooleanField(required=False, default=False)
 
     def validate_period(self, value):
-        if value and not valid_period(value):
-            raise serializers.ValidationError("Kỳ báo cáo phải có dạng YYYY-MM.")
+        if value and not is_period(value):
+            raise serializers.ValidationError(period_message(value))
         return value

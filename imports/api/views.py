@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from units.roles import Role, role_of
+from core.roles import Role, role_of
 
 from ..models import ImportBatch
 from ..services import import_file

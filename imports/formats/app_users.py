@@ -4,11 +4,12 @@ chuyên đề tháng … (số người dùng tăng thêm)" is the printed incre
 
 from __future__ import annotations
 
-from indicators.numbers import Kind
+from core.numbers import Kind
+from core.text import has
 
 from ..types import SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, has, header_text, parse_unit_table, unit_table
+from .base import Column, Role, UnitTable, header_text, parse_unit_table, unit_table
 
 LAYOUT = "app_users"
 TITLE = "Người dùng ứng dụng Bình Phước Today"

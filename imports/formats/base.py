@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.numbers import (
+from core.numbers import (
     Kind,
     format_vn,
     percent_column_scale,
@@ -24,29 +24,15 @@ from indicators.numbers import (
     read_number,
     read_status,
 )
-from units.matching import fold_glyphs, strip_marks
+from core.text import fold as fold_text
 
 from ..types import CellRef, ParsedValue, PrintedDerived, RowError, Severity, SheetResult
 from ..workbook import SheetData
 
-_PUNCT = re.compile(r"[^\w%]+", re.U)
-
 
 def fold(text) -> str:
-    """'Số ngƣời dùng (%)' -> 'so nguoi dung %'."""
-    t = strip_marks(fold_glyphs(raw_text(text))).lower()
-    return " ".join(_PUNCT.sub(" ", t).split())
-
-
-def has(folded: str, *phrases: str) -> bool:
-    """True if any phrase occurs in `folded` as whole words."""
-    padded = f" {folded} "
-    return any(f" {p} " in padded for p in phrases)
-
-
-def has_all(folded: str, *phrases: str) -> bool:
-    padded = f" {folded} "
-    return all(f" {p} " in padded for p in phrases)
+    """A cell as folded text: 'Số ngƣời dùng (%)' -> 'so nguoi dung %' (numbers and dates as printed)."""
+    return fold_text(raw_text(text))
 
 
 def strip_parens(text: str) -> str:

@@ -3,11 +3,12 @@ the share of communes with a team, hamlet-level teams and members)."""
 
 from __future__ import annotations
 
-from indicators.numbers import Kind
+from core.numbers import Kind
+from core.text import has
 
 from ..types import SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, has, header_text, parse_unit_table, unit_table
+from .base import Column, Role, UnitTable, header_text, parse_unit_table, unit_table
 
 LAYOUT = "cnscd_teams"
 TITLE = "Tổ Công nghệ số cộng đồng"

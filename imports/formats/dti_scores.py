@@ -12,11 +12,12 @@ import functools
 import re
 from decimal import Decimal
 
-from indicators.numbers import Kind, format_vn, raw_text, read_number
+from core.numbers import Kind, format_vn, raw_text, read_number
+from core.text import has
 
 from ..types import CellRef, DTIRow, SheetResult
 from ..workbook import SheetData
-from .base import UNIT_HEADERS, ParseContext, fold, has, header_text
+from .base import UNIT_HEADERS, ParseContext, fold, header_text
 
 LAYOUT = "dti_scores"
 TITLE = "Bảng xếp hạng chỉ số DTI"

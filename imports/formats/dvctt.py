@@ -9,11 +9,12 @@ ignored: the values belong to the import's period.
 
 from __future__ import annotations
 
-from indicators.numbers import Kind
+from core.numbers import Kind
+from core.text import has
 
 from ..types import SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, has, parse_unit_table, strip_parens, unit_table
+from .base import Column, Role, UnitTable, parse_unit_table, strip_parens, unit_table
 
 LAYOUT = "dvctt"
 TITLE = "Dịch vụ công trực tuyến"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from indicators.numbers import Kind
+from core.numbers import Kind
+from core.periods import read_period
 
-from ..periods import read_period
 from ..types import SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, fold

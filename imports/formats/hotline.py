@@ -8,21 +8,12 @@ warning: the importer cannot tell which figure it is."""
 
 from __future__ import annotations
 
-from indicators.numbers import Kind
+from core.numbers import Kind
+from core.text import has
 
 from ..types import SheetResult
 from ..workbook import SheetData
-from .base import (
-    ParseContext,
-    Role,
-    date_window,
-    fold,
-    has,
-    header_text,
-    label_rows,
-    label_table,
-    value_header,
-)
+from .base import ParseContext, Role, date_window, fold, header_text, label_rows, label_table, value_header
 
 LAYOUT = "hotline"
 TITLE = "Tổng đài 1022"

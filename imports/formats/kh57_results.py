@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from indicators.numbers import Kind, raw_text, read_number
+from core.numbers import Kind, raw_text, read_number
+from core.text import has, has_all
 
 from ..types import CellRef, ParsedValue, SheetResult
 from ..workbook import SheetData
-from .base import ParseContext, Role, fold, has, has_all, header_text
+from .base import ParseContext, Role, fold, header_text
 
 LAYOUT = "kh57_results"
 TITLE = "Kết quả chỉ tiêu Kế hoạch 57/KH-UBND"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from indicators.numbers import Kind, raw_text, read_number
+from core.numbers import Kind, raw_text, read_number
+from core.periods import read_period
 
-from ..periods import read_period
 from ..types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
 from .base import fold

@@ -4,11 +4,12 @@ tháng 01 và 02/2023") and the running total since 2022 ("Lũy kế …", MEDIA
 
 from __future__ import annotations
 
-from indicators.numbers import Kind
+from core.numbers import Kind
+from core.text import has
 
 from ..types import SheetResult
 from ..workbook import SheetData
-from .base import ParseContext, Role, fold, has, header_text, label_rows, label_table, value_header
+from .base import ParseContext, Role, fold, header_text, label_rows, label_table, value_header
 
 LAYOUT = "media"
 TITLE = "Tuyên truyền về CĐS"

@@ -10,11 +10,12 @@ from 01/01)."""
 
 from __future__ import annotations
 
-from indicators.numbers import Kind
+from core.numbers import Kind
+from core.text import has
 
 from ..types import SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, date_window, has, parse_unit_table, unit_table
+from .base import Column, Role, UnitTable, date_window, parse_unit_table, unit_table
 
 LAYOUT = "software_usage"
 TITLE = "Phần mềm, ứng dụng khác"

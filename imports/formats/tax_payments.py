@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
-from indicators.numbers import Kind
+from core.numbers import Kind
+from core.text import has
 
 from ..types import SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, date_window, fold, has, parse_unit_table, unit_table
+from .base import Column, Role, UnitTable, date_window, fold, parse_unit_table, unit_table
 
 LAYOUT = "tax_payments"
 TITLE = "Thanh toán trực tuyến"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from indicators.numbers import Kind, raw_text, read_number
+from core.numbers import Kind, raw_text, read_number
 
 from ..types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData

@@ -6,18 +6,14 @@ the bad value; the views turn them into `{"field": …, "message": …}` items.
 
 import django_filters
 from django import forms
-from django.core.validators import RegexValidator
 from django.db.models import F, Q
 
+from core.periods import is_period, period_message
 from units.models import Level, Unit
 
 from ..choices import GROUP_LABELS, Periodicity, Pillar, QualityFlag, Status
 from ..models import DataValue, Indicator, ProvinceAggregate, Target
-from ..models.catalogue import PERIOD_REGEX
 from ..status import FLAG_BITS
-
-PERIOD_MESSAGE = 'Kỳ "%(value)s" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08).'
-period_validator = RegexValidator(PERIOD_REGEX, message=PERIOD_MESSAGE)
 
 
 def _choice_message(what, choices):
@@ -27,8 +23,8 @@ def _choice_message(what, choices):
 class PeriodField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
-        if value and not period_validator.regex.match(value):
-            raise forms.ValidationError(PERIOD_MESSAGE, code="invalid", params={"value": value})
+        if value and not is_period(value):
+            raise forms.ValidationError(period_message(value), code="invalid")
         return value
 
 
@@ -42,8 +38,8 @@ class PeriodsField(forms.Field):
             return []
         values = [value] if isinstance(value, str) else list(value)
         for v in values:
-            if not isinstance(v, str) or not period_validator.regex.match(v):
-                raise forms.ValidationError(PERIOD_MESSAGE, code="invalid", params={"value": v})
+            if not is_period(v):
+                raise forms.ValidationError(period_message(v), code="invalid")
         return values
 
 

@@ -24,13 +24,14 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from units.api.views import ApiMixin, ApiPagination, ApiView, is_public_reader, units_for
+from core.api import ApiMixin, ApiPagination, ApiView, is_public_reader
+from core.numbers import Kind, read_number
+from units.api.views import units_for
 from units.models import Level, Unit
 
 from .. import cache as page_cache
 from ..choices import GROUP_LABELS, Measure, QualityFlag, Status
 from ..models import Completeness, DataValue, DTIPillar, DTIScore, Indicator, ProvinceAggregate, Target
-from ..numbers import Kind, read_number
 from ..services import PeriodLocked, RecordValuesError, ValueInput, record_values
 from ..status import CompletenessSummary, flags_from_bits
 from .filtersets import (

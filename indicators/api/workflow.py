@@ -14,12 +14,12 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
+from core.api import ApiView
+from core.periods import parse_period
+from core.roles import Role, role_of
 from indicators import workflow
 from indicators.models import DataValue, Indicator
-from indicators.periods import parse_period
-from units.api.views import ApiView
 from units.models import Unit
-from units.roles import Role, role_of
 
 
 def _period(text: str) -> str:

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import PERIOD_REGEX
 from units.models import Level
 
 from ..choices import (
@@ -15,8 +16,6 @@ from ..choices import (
     Periodicity,
     Pillar,
 )
-
-PERIOD_REGEX = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 class Indicator(models.Model):

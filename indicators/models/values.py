@@ -3,11 +3,11 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import PERIOD_REGEX
+from core.roles import Role, role_of
 from units.models import Unit
-from units.roles import Role, role_of
 
 from ..choices import Source
-from .catalogue import PERIOD_REGEX
 from .workflow import PENDING_STATES, Submission
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .catalogue import PERIOD_REGEX
+from core.periods import PERIOD_REGEX
 
 
 class SubmissionState(models.TextChoices):

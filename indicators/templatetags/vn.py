@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from indicators import formatting
+from core import numbers as formatting
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from units.roles import Role, role_of
+from core.roles import Role, role_of
 
 from ..models import Report, ReportFile, ReportVersion
 

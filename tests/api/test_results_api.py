@@ -108,7 +108,7 @@ def test_completeness_refuses_bad_parameters(values, api):
     response = api.get("/api/v1/completeness/?period=2023-8&group=XYZ")
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"field": "period", "message": 'Kỳ "2023-8" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08).'},
+        {"field": "period", "message": 'Kỳ báo cáo "2023-8" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'},
         {
             "field": "group",
             "message": 'Nhóm "XYZ" không hợp lệ (KH57, DVC, APP, HOTLINE, SOFTWARE, CNSCD, ECERT, TAX, MEDIA).',

@@ -170,9 +170,9 @@ def test_every_filter(values, api, query, expected):
             "group",
             'Nhóm "XYZ" không hợp lệ (KH57, DVC, APP, HOTLINE, SOFTWARE, CNSCD, ECERT, TAX, MEDIA).',
         ),
-        ("?period=2023-13", "period", 'Kỳ "2023-13" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08).'),
-        ("?from=08/2023", "from", 'Kỳ "08/2023" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08).'),
-        ("?to=2023-8", "to", 'Kỳ "2023-8" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08).'),
+        ("?period=2023-13", "period", 'Kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'),
+        ("?from=08/2023", "from", 'Kỳ báo cáo "08/2023" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'),
+        ("?to=2023-8", "to", 'Kỳ báo cáo "2023-8" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'),
         (
             "?status=ok",
             "status",
@@ -363,5 +363,5 @@ def test_the_series_gives_one_compact_array_per_unit(values, api):
     assert api.get("/api/v1/indicators/NOPE/series/").status_code == 404
     bad = api.get("/api/v1/indicators/DVC-SVC-RATE/series/?from=2023")
     assert bad.json()["errors"] == [
-        {"field": "from", "message": 'Kỳ "2023" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08).'}
+        {"field": "from", "message": 'Kỳ báo cáo "2023" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'}
     ]

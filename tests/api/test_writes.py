@@ -123,7 +123,7 @@ def test_every_problem_is_reported_per_item_and_nothing_is_written(reporter, pos
             {
                 "index": 2,
                 "field": "period",
-                "message": 'Kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM)',
+                "message": 'Kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)',
             },
             {"index": 3, "field": "value", "message": '"12,5a" không phải là số'},
             {"index": 4, "field": None, "message": "Số liệu DVC-SVC-RATE/DONGXOAI/2023-08 bị lặp"},

@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cds_portal.celery import app
-from cds_portal.queue import enqueue
+from core.queue import enqueue
 from imports.models import ImportBatch
 from imports.services import create_preview, start_commit
 from imports.tasks import commit_batch_task

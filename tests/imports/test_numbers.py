@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.numbers import (
+from core.numbers import (
     Kind,
     NumberError,
     detect_grouping,

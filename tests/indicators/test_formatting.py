@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from indicators.formatting import format_number, format_percent, format_period, format_vnd
+from core.numbers import format_number, format_percent, format_period, format_vnd
 
 
 @pytest.mark.parametrize(

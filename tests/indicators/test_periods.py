@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from indicators.periods import (
+from core.periods import (
     add_months,
     last_day,
     month_of,
@@ -25,7 +25,7 @@ def test_it_accepts_a_well_formed_period():
 def test_it_refuses_a_malformed_period_with_the_message_users_see(text):
     with pytest.raises(ValueError) as excinfo:
         parse_period(text)
-    assert str(excinfo.value) == f'Kỳ báo cáo "{text}" không hợp lệ (định dạng YYYY-MM)'
+    assert str(excinfo.value) == f'Kỳ báo cáo "{text}" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'
 
 
 def test_the_month_before_january_is_december_of_the_previous_year():

@@ -134,8 +134,8 @@ def test_audit_entries_cannot_be_edited_or_deleted(written):
     [
         (["--indicator", "NOPE"], "Không có chỉ tiêu mã: NOPE"),
         (["--unit", "XX", "--unit", "BP"], "Không có đơn vị mã: XX"),
-        (["--period", "2023-13"], 'Kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08)'),
-        (["--period", "08/2023"], 'Kỳ báo cáo "08/2023" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08)'),
+        (["--period", "2023-13"], 'Kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'),
+        (["--period", "08/2023"], 'Kỳ báo cáo "08/2023" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'),
         (["--from", "2023-09", "--to", "2023-01"], "Kỳ bắt đầu 2023-09 sau kỳ kết thúc 2023-01"),
     ],
 )

@@ -89,7 +89,7 @@ def test_it_names_every_bad_field(staff):
         )
     assert exc.value.messages == [
         "Mục 1: không có chỉ tiêu mã 'NOPE'",
-        'Mục 1: kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM)',
-        'Mục 2: kỳ báo cáo "08/2023" không hợp lệ (định dạng YYYY-MM)',
+        'Mục 1: Kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)',
+        'Mục 2: Kỳ báo cáo "08/2023" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)',
         "Mục 2, trường 'value': \"12,5a\" không phải là số",
     ]

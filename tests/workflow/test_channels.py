@@ -164,7 +164,7 @@ def test_the_submission_list_per_period(draft, reporter, staff, viewer):
     bad = api(staff).get("/api/v1/submissions/?period=2023-13")
     assert bad.status_code == 400
     assert bad.json()["errors"] == [
-        {"field": "period", "message": 'Kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM)'}
+        {"field": "period", "message": 'Kỳ báo cáo "2023-13" không hợp lệ (định dạng YYYY-MM, năm 2000–2100, ví dụ 2023-08)'}
     ]
     assert APIClient().get(f"/api/v1/submissions/?period={PERIOD}").status_code == 401
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from imports.periods import valid_period
+from core.periods import is_period, period_message
 from imports.services import import_file
 
 
@@ -60,8 +60,8 @@ class Command(BaseCommand):
         if not path.is_file():
             self._fail(options, 2, f"Không tìm thấy tệp {path}")
         period = options.get("period")
-        if period and not valid_period(period):
-            self._fail(options, 1, f'Kỳ báo cáo "{period}" không hợp lệ (định dạng YYYY-MM)')
+        if period and not is_period(period):
+            self._fail(options, 1, period_message(period))
         user = None
         if options.get("user"):
             try:

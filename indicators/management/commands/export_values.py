@@ -2,16 +2,17 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import PeriodError, parse_period
 from indicators import exports
 from indicators.models import DataValue, Indicator
-from indicators.services import PERIOD_RE
 from units.models import Unit
 
 
 def period_arg(text: str) -> str:
-    if not PERIOD_RE.match(text or ""):
-        raise CommandError(f'Kỳ báo cáo "{text}" không hợp lệ (định dạng YYYY-MM, ví dụ 2023-08)')
-    return text
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import parse_period
 from indicators import engine
 from indicators.choices import Status
-from indicators.periods import parse_period
 
 
 class Command(BaseCommand):

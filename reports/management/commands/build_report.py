@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.formatting import format_number, format_period
-from indicators.periods import parse_period
+from core.numbers import format_number, format_period
+from core.periods import PeriodError, parse_period
 from reports import services
 
 
@@ -23,8 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, period, format, output, **options):
         try:
             period = parse_period(period)
-        except ValueError as exc:
-            raise CommandError(f'Kỳ báo cáo "{period}" không hợp lệ (định dạng YYYY-MM).') from exc
+        except PeriodError as exc:
+            raise CommandError(str(exc)) from exc
         rendered = services.document_for_period(period)
         data = services.render_bytes(rendered.document, format)
         path = Path(output or f"bao-cao-chuyen-de-{period}.{format}")

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
-from units.roles import Role
+from core.roles import Role
 from units.services import create_or_update_user
 
 

@@ -30,3 +30,9 @@ def role_of(user) -> Role | None:
 
 def is_staff_role(user) -> bool:
     return role_of(user) == Role.STAFF
+
+
+def may_write(user) -> bool:
+    """Staff and reporters write values (which units they may write is `Unit.objects.writable_by`);
+    viewers and anonymous callers never do. The one place this rule is written."""
+    return role_of(user) in (Role.STAFF, Role.REPORTER)

@@ -1,0 +1,19 @@
+"""URL converters: ``<period:period>`` matches a ``YYYY-MM`` month of an accepted year (2000–2100), so an
+address with another period is a 404 before any view runs."""
+
+from django.urls import register_converter
+
+from .periods import PERIOD_URL_REGEX
+
+
+class PeriodConverter:
+    regex = PERIOD_URL_REGEX
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(PeriodConverter, "period")
