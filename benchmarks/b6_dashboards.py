@@ -65,7 +65,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from core.periods import add_months  # noqa: E402
-from indicators import dashboards as d  # noqa: E402
+from dashboards import queries as d  # noqa: E402
 from indicators.catalogue import load_catalogue  # noqa: E402
 from indicators.engine import recompute_all  # noqa: E402
 from indicators.models import Completeness, DataValue, Indicator, ProvinceAggregate  # noqa: E402

@@ -14,7 +14,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("units.api.urls")),
-    path("", include("indicators.api.workflow_urls")),  # before the values routes: .../history/
+    path("", include("entry.api.urls")),  # before the values routes: .../history/
     path("", include("indicators.api.urls")),
     path("", include("imports.api.urls")),
     path("", include("reports.api.urls")),

@@ -21,6 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
+from indicators.cache import bump
+
 FORMAT_VERSION = 1
 
 
@@ -148,7 +150,5 @@ def restore_backup(archive: Path, *, alias: str = "default") -> dict:
             media.mkdir(parents=True, exist_ok=True)
             shutil.copytree(tmp / "media", media, dirs_exist_ok=True)
     if alias == "default":
-        from indicators.cache import bump
-
         bump()  # pages and API answers cached before the restore showed other data
     return manifest

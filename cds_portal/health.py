@@ -2,10 +2,13 @@
 
 import time
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+from cds_portal.celery import app
 
 
 def _check_database():
@@ -15,14 +18,10 @@ def _check_database():
 
 
 def _check_redis():
-    import redis
-
     redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1).ping()
 
 
 def _check_workers() -> int:
-    from cds_portal.celery import app
-
     replies = app.control.ping(timeout=0.5) or []
     return len(replies)
 

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "axes",
     "units",
     "indicators",
+    "entry",
+    "dashboards",
     "imports",
     "reports",
     "cds_portal",
@@ -196,7 +198,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # beat or a manual run sends nothing twice). 07:30 local time, before the working day.
 CELERY_BEAT_SCHEDULE = {
     "send-reporting-reminders": {
-        "task": "indicators.tasks.send_reminders",
+        "task": "entry.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
     # Full status recompute: brings the outlier statistics that bulk imports are judged against
@@ -214,7 +216,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Monthly reporting workflow: the last day on time is this day of the following month (groups may
-# differ, see indicators.workflow.deadline_for); reminders go out this many days before it.
+# differ, see indicators.deadlines.deadline_for); reminders go out this many days before it.
 REPORTING_DEADLINE_DAY = envint("REPORTING_DEADLINE_DAY", 10)
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 EVIDENCE_MAX_MB = envint("EVIDENCE_MAX_MB", 5)

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from cds_portal.health import healthz
-from indicators import views as indicator_views
+from dashboards import views as dashboard_views
 from reports import views as report_views
 
 admin.site.site_header = _("Quản trị CĐS Portal")
@@ -12,14 +12,14 @@ admin.site.site_title = _("CĐS Portal")
 admin.site.index_title = _("Danh mục và dữ liệu")
 
 urlpatterns = [
-    path("", indicator_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("indicators.urls")),  # /indicators/<CODE>/, /dti/<YEAR>/
+    path("", include("dashboards.urls")),  # /indicators/<CODE>/, /dti/<YEAR>/
     path("units/", include("units.urls")),
     path("nhap-lieu/", include("imports.urls")),
-    path("nhap-so-lieu/", include("imports.entry_urls")),
+    path("nhap-so-lieu/", include("entry.urls")),
     path("bao-cao/", include("reports.urls")),
     path("api/v1/", include("cds_portal.api_urls")),
     path("media/reports/images/<str:name>", report_views.image_file, name="report_image"),

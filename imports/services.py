@@ -36,7 +36,9 @@ from django.utils import timezone
 from core.numbers import format_vn
 from core.periods import is_period, period_message
 from core.roles import Role, role_of
-from indicators.models import AuditEntry, DataValue, Indicator
+from indicators.models import AuditEntry, DataValue, DTIPillar, DTIScore, Indicator
+from indicators.publication import locked_keys, values_written
+from indicators.recompute import values_changed
 from indicators.services import lock_periods
 from units.matching import UnitCandidate, UnitIndex
 from units.models import Unit
@@ -234,9 +236,7 @@ def _analyse(source, *, period, user, filename, corrections, exclusions, catalog
 def _refuse_locked(validated: Validated, user) -> None:
     """Approved (unit, period) pairs are locked for every channel: each of their cells becomes an error
     (skippable like any invalid cell) and is left out of the values to write. Added for the approval
-    workflow; the rule itself is `indicators.workflow.locked_keys`."""
-    from indicators.workflow import locked_keys
-
+    workflow; the rule itself is `indicators.publication.locked_keys`."""
     locked = locked_keys({v.unit for v in validated.values}, {v.period for v in validated.values}, user)
     if not locked:
         return
@@ -370,11 +370,8 @@ def _notify_status_engine(batch_id: int) -> None:
 
 
 def _values_changed(pairs: dict[tuple[int, int], str]) -> None:
-    from indicators import services as indicator_services
-
-    hook = getattr(indicator_services, "values_changed", None)
-    if hook is not None and pairs:
-        hook(pairs)
+    if pairs:
+        values_changed(pairs)
 
 
 NULL = "\\N"
@@ -899,8 +896,6 @@ def _write_dti(rows: list[tuple], *, batch_id: int, user) -> int:
     """Replace the DTI scores of the (unit, year, pillar) triples in `rows`, with audit entries."""
     if not rows:
         return 0
-    from indicators.models import DTIPillar, DTIScore
-
     pillars = {(p.level, p.code): p for p in DTIPillar.objects.all()}
     units = dict(Unit.objects.filter(code__in={r[0] for r in rows}).values_list("code", "id"))
     uid = user.pk if user is not None and getattr(user, "pk", None) else None
@@ -1051,8 +1046,6 @@ def _write_batch(batch, values, catalogue, user, dti) -> None:
 
 def _note_workflow(values: list[ResolvedValue], catalogue: Catalogue, user) -> None:
     """A reporter's imported values wait for approval like its typed ones (approval workflow)."""
-    from indicators.workflow import values_written
-
     unit_ids = dict(Unit.objects.filter(code__in={v.unit for v in values}).values_list("code", "id"))
     values_written(
         user, {(unit_ids[v.unit], v.period) for v in values if v.unit in unit_ids}, source="import"

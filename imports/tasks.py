@@ -9,6 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError, connection
 
+from .models import ImportBatch
+from .services import fail_analysis, fail_commit, finish_commit, refresh_preview
+from .services import release_stuck_commits as release
+
 logger = logging.getLogger(__name__)
 
 # A commit task whose worker died comes back after the broker's visibility timeout (plus up to a
@@ -51,8 +55,6 @@ def analyse_batch(self, batch_id: int, user_id: int | None = None) -> str:
     files) end as a FAILED batch with a Vietnamese message, never as a task error. A lost database
     connection is retried with backoff (1, 2, 4 s) by a worker; run eagerly (no broker, or the broker
     down: the upload request is waiting), or after the last retry, the batch fails with a message."""
-    from .models import ImportBatch
-    from .services import fail_analysis, refresh_preview
 
     try:
         batch = ImportBatch.objects.filter(pk=batch_id).first()
@@ -72,7 +74,6 @@ def commit_batch_task(self, batch_id: int, user_id: int | None = None) -> str:
     is no longer COMMITTING is left alone. Expected failures end as a batch state with a Vietnamese
     message (services.finish_commit). A lost database connection is retried with backoff (1, 2, 4 s),
     and after the last retry the batch ends FAILED instead of staying COMMITTING."""
-    from .services import fail_commit, finish_commit
 
     try:
         return finish_commit(batch_id, _committer(user_id))
@@ -83,7 +84,6 @@ def commit_batch_task(self, batch_id: int, user_id: int | None = None) -> str:
 @shared_task
 def release_stuck_commits() -> int:
     """Beat: hand back batches stuck in COMMITTING (their task message is lost) to their users."""
-    from .services import release_stuck_commits as release
 
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     return release(timedelta(seconds=visibility) + STUCK_COMMIT_MARGIN)

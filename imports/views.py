@@ -19,7 +19,7 @@ from core.roles import Role, role_of
 from units.models import Unit
 
 from . import services
-from .entry_templates import build_entry_template
+from .blank_workbook import build_entry_template
 from .forms import TemplateForm, UploadForm
 from .models import ImportBatch
 from .tasks import analyse_batch, commit_batch_task

@@ -4,8 +4,8 @@ from import_export.admin import ImportExportModelAdmin
 
 from units.models import Unit
 
-from .catalogue import targets_changed
 from .models import AuditEntry, DataValue, DTIPillar, DTIScore, Indicator, Target
+from .recompute import targets_changed
 
 
 class LevelsWidget(widgets.Widget):

@@ -19,9 +19,9 @@ from django.db import transaction
 from core.periods import is_period
 from units.models import Level, Unit
 
-from .cache import bump_on_commit
 from .choices import Aggregation, Comparator, Direction, Measure, Periodicity, Pillar
 from .models import DTIPillar, Indicator, Target
+from .recompute import targets_changed
 
 FILES = ("units.csv", "indicators.csv", "targets.csv", "dti_pillars.csv")
 
@@ -310,20 +310,6 @@ def _upsert(model, lookup: dict, values: dict, counts: Counts):
     else:
         counts.unchanged += 1
     return obj
-
-
-def targets_changed(indicator_ids) -> None:
-    """Recompute every status of these indicators once the current transaction commits: a target (or
-    the indicator's direction, measure, cumulation) decides them. Called by every path that writes
-    targets or indicators: `load_catalogue` and the Target admin (save, delete, import)."""
-    from core.queue import enqueue
-
-    from .tasks import recompute_status
-
-    ids = sorted({int(i) for i in indicator_ids if i is not None})
-    if ids:
-        transaction.on_commit(lambda: enqueue(recompute_status, indicator_ids=ids))
-        bump_on_commit()
 
 
 def load_catalogue(directory: Path | None = None) -> LoadResult:

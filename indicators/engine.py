@@ -32,9 +32,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.periods import previous_month
+from units.models import Unit
 
 from .cache import bump_on_commit
 from .choices import Aggregation, Direction, Measure, QualityFlag, Status
+from .deadlines import deadline_for
+from .models import Completeness, DataValue, Indicator, ProvinceAggregate, Target, ValueStatus
 from .status import (
     COUNT_TOLERANCE,
     FLAG_BITS,
@@ -480,7 +483,6 @@ def _apply_tiers(cursor, scope: Scope | None) -> None:
     """Tiered indicators (CQS-WORK-ONLINE) keep one value per level in `DataValue.tiers`; judge each
     against its own level's target. A handful of rows (one per tiered indicator and period), so the
     pure rule is applied in Python rather than duplicated in SQL."""
-    from .models import DataValue, Target, ValueStatus
 
     qs = DataValue.objects.filter(tiers__isnull=False).select_related("indicator")
     if scope:
@@ -605,7 +607,6 @@ def _write_aggregates(cursor, scope: Scope | None) -> tuple[int, int]:
     )
     written = cursor.rowcount
     # The message names both numbers in the Vietnamese way: a few rows, formatted by the pure rule.
-    from .models import ProvinceAggregate
 
     mismatched = list(ProvinceAggregate.objects.filter(mismatch=True, message="").select_related("indicator"))
     for agg in mismatched:
@@ -642,9 +643,7 @@ def _write_aggregates(cursor, scope: Scope | None) -> tuple[int, int]:
 def _write_completeness(cursor, periods_groups: Iterable[tuple[str, str]] | None) -> int:
     """Pin the expected units of each (period, group) the first time it is computed, then stamp the day
     each unit first reported (the earliest `created_at` of its values in that group and period)."""
-    from units.models import Unit
 
-    from .models import Completeness, DataValue, Indicator
 
     if periods_groups is None:
         periods_groups = set(
@@ -700,8 +699,6 @@ def _write_completeness(cursor, periods_groups: Iterable[tuple[str, str]] | None
 def _due_on(group: str, period: str) -> datetime.date:
     """The last day a group's values for the period are on time: the workflow's deadline rule (per group,
     from settings), so completeness and reminders agree on who is late."""
-    from .workflow import deadline_for
-
     return deadline_for(group, period)
 
 
@@ -757,7 +754,6 @@ EXACT_STATS_PAIRS = 1000
 
 def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) -> RecomputeResult:
     """Recompute the values of the given (indicator_id, unit_id) pairs from each pair's period on."""
-    from .models import DataValue, Indicator
 
     pairs = _normalise_pairs(pairs)
     result = RecomputeResult()
@@ -802,7 +798,6 @@ def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) ->
 
 def recompute_period(period: str, **kwargs) -> RecomputeResult:
     """Every pair that has a value in ``period``, from that period on."""
-    from .models import DataValue
 
     pairs = {
         (i, u): period
@@ -813,7 +808,6 @@ def recompute_period(period: str, **kwargs) -> RecomputeResult:
 
 def recompute_indicators(indicator_ids: Iterable[int], **kwargs) -> RecomputeResult:
     """Every value of the given indicators (after a target or catalogue change)."""
-    from .models import DataValue
 
     pairs = {
         (i, u): "0000-01"
@@ -844,7 +838,6 @@ STATUS_EXPORT_KEYS = (
 def status_fields(data_value_ids: Iterable[int]) -> dict[int, dict]:
     """The computed fields of each value for exports and the API, keyed by DataValue id. A value the
     engine has not reached yet gets the keys with nulls."""
-    from .models import ValueStatus
 
     def num(d):
         if d is None:

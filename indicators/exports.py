@@ -8,6 +8,7 @@ import io
 
 import orjson
 
+from .engine import empty_status_fields, status_fields
 from .models import DataValue
 
 BASE_KEYS = ["indicator", "unit", "period", "value", "numerator", "denominator", "raw", "source", "note"]
@@ -61,8 +62,6 @@ def export_rows(queryset=None) -> list[dict]:
 def add_status_fields(rows: list[dict], ids: list[int]) -> None:
     """The status engine's columns (target, status, previous_period, previous_value, change,
     change_text, …) for each row; see indicators.engine.status_fields."""
-    from .engine import empty_status_fields, status_fields
-
     computed = status_fields(ids)
     for row, pk in zip(rows, ids, strict=True):
         row.update(computed.get(pk) or empty_status_fields())

@@ -14,8 +14,9 @@ from django.utils import timezone
 from core.periods import is_period, period_message
 from units.models import Unit
 
-from .cache import bump_on_commit
 from .models import AuditEntry, DataValue, Indicator
+from .publication import locked_keys, values_written
+from .recompute import values_changed
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "tiers", "raw", "note")
 
@@ -207,9 +208,7 @@ def record_values(
             else:
                 setattr(item, name, number)
     if not errors:
-        # Approved periods are locked for every channel (indicators.workflow.locked_keys).
-        from .workflow import locked_keys
-
+        # Approved periods are locked for every channel (indicators.publication.locked_keys).
         locked = locked_keys({v.unit for v in items}, {v.period for v in items}, user)
         lock_errors = [
             ItemError(index, None, locked[(item.unit, item.period)], "locked")
@@ -294,32 +293,7 @@ def record_values(
         )
         AuditEntry.objects.bulk_create(audit, batch_size=2000)
         if changed_pairs:
-            from .workflow import values_written
-
             # A reporter's values wait for approval in a draft Submission; every write bumps its version.
             values_written(user, touched, source=source)
             values_changed(changed_pairs)
     return result
-
-
-def values_changed(pairs, from_period: str | None = None) -> None:
-    """Tell the status engine which (indicator_id, unit_id) pairs changed, from which period on.
-
-    ``pairs`` is either {(indicator_id, unit_id): from_period} or an iterable of (indicator_id, unit_id)
-    with one ``from_period`` for all. Every write path calls this inside its transaction; the recompute
-    is enqueued on commit (never inside the open transaction, and not at all if it rolls back). With no
-    broker the task runs eagerly, right after the commit.
-    """
-    from core.queue import enqueue
-
-    from .tasks import recompute_status
-
-    if isinstance(pairs, dict):
-        triples = [[int(i), int(u), str(p)] for (i, u), p in pairs.items()]
-    else:
-        if from_period is None:
-            raise ValueError("from_period is required when pairs is not a dict")
-        triples = [[int(i), int(u), str(from_period)] for i, u in pairs]
-    if triples:
-        transaction.on_commit(lambda: enqueue(recompute_status, triples))
-    bump_on_commit()

@@ -26,16 +26,3 @@ def recompute_status(self, pairs=None, indicator_ids=None):
     if pairs is None:
         return engine.recompute_all(counts=False).as_dict()
     return engine.recompute_pairs([tuple(p) for p in pairs], counts=False).as_dict()
-
-
-@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
-def send_reminders(today=None):
-    """Celery beat, daily: e-mail reporters of units that have not submitted (see
-    `indicators.workflow.send_reminders`; idempotent through the Reminder log). ``today`` is an ISO
-    date for replays; by default the local date."""
-    import datetime
-
-    from . import workflow
-
-    day = datetime.date.fromisoformat(today) if today else None
-    return workflow.send_reminders(day)

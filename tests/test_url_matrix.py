@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
+from entry.models import EvidenceFile
 from imports.services import import_file
-from indicators.models import DTIPillar, DTIScore, EvidenceFile, Indicator
+from indicators.models import DTIPillar, DTIScore, Indicator
 from indicators.services import ValueInput, record_values
 from reports.models import ReportFile, ReportImage
 from reports.services import create_report, publish_report
@@ -27,16 +28,16 @@ EXPECTED = {
     "healthz": ("/healthz", "GET", (200, 200, 200, 200, 200)),
     "login": ("/accounts/login/", "GET", (200, 200, 200, 200, 200)),
     "logout": ("/accounts/logout/", "POST", (302, 302, 302, 302, 302)),
-    "indicators:indicator_detail": ("/indicators/DVC-SVC-RATE/", "GET", (200, 200, 200, 200, 302)),
-    "indicators:indicator_download": (
+    "dashboards:indicator_detail": ("/indicators/DVC-SVC-RATE/", "GET", (200, 200, 200, 200, 302)),
+    "dashboards:indicator_download": (
         "/indicators/DVC-SVC-RATE/tai-ve.csv",
         "GET",
         (200, 200, 200, 200, 302),
     ),
-    "indicators:unit_detail": ("/units/DONGXOAI/", "GET", (200, 200, 200, 200, 302)),
-    "indicators:group_ranking": ("/rankings/DVC/", "GET", (200, 200, 200, 200, 302)),
-    "indicators:dti_latest": ("/dti/", "GET", (200, 200, 200, 200, 302)),
-    "indicators:dti_ranking": ("/dti/2023/", "GET", (200, 200, 200, 200, 302)),
+    "dashboards:unit_detail": ("/units/DONGXOAI/", "GET", (200, 200, 200, 200, 302)),
+    "dashboards:group_ranking": ("/rankings/DVC/", "GET", (200, 200, 200, 200, 302)),
+    "dashboards:dti_latest": ("/dti/", "GET", (200, 200, 200, 200, 302)),
+    "dashboards:dti_ranking": ("/dti/2023/", "GET", (200, 200, 200, 200, 302)),
     "imports:upload": ("/nhap-lieu/", "GET", (200, 200, 200, 403, 302)),
     # A viewer uploads nothing, so its history is an empty list.
     "imports:history": ("/nhap-lieu/lich-su/", "GET", (200, 200, 200, 200, 302)),

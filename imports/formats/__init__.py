@@ -28,6 +28,7 @@ from . import (
     tax_payments,
     wide_format,
 )
+from .base import fold
 
 # Order breaks ties: the more specific layouts first.
 LAYOUTS: list[ModuleType] = [
@@ -101,8 +102,6 @@ def propose_period(workbook: WorkbookData, results: list[SheetResult]) -> str | 
     """A period named unambiguously by the workbook: the layouts' hints (entry template, KH57
     report), else a heading such as "Báo cáo … tháng 8/2023" — but never a comparison
     ("So với báo cáo chuyên đề tháng 12/2022") nor a date in a column header. None if several."""
-    from .base import fold
-
     hints = {r.period_hint for r in results if r.period_hint}
     if len(hints) == 1:
         return hints.pop()

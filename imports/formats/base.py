@@ -26,7 +26,7 @@ from core.numbers import (
 )
 from core.text import fold as fold_text
 
-from ..types import CellRef, ParsedValue, PrintedDerived, RowError, Severity, SheetResult
+from ..types import CellRef, ParsedValue, PrintedDerived, RowError, Severity, SheetResult, column_letter
 from ..workbook import SheetData
 
 
@@ -408,8 +408,6 @@ def parse_unit_table(
 
 
 def _letter(c: int) -> str:
-    from ..types import column_letter
-
     return column_letter(c + 1)
 
 

@@ -1,4 +1,4 @@
-"""The per-unit entry template the product generates (`imports/entry_templates.py`): a title naming
+"""The per-unit entry template the product generates (`imports/blank_workbook.py`): a title naming
 the unit `(CODE)` and the period, then STT | Mã chỉ tiêu | Tên chỉ tiêu | Đơn vị tính | Kỳ trước |
 Số liệu kỳ YYYY-MM | Ghi chú. Rows are matched by indicator code; percents are on the 0–100 scale
 the template asks for."""

@@ -1,7 +1,8 @@
-"""The monthly approval workflow: one Submission per (unit, period), evidence files, reminder log.
+"""The publication state of a unit's month: one Submission per (unit, period).
 
-The rules (which transition is allowed, who may do it, what is locked) live in `indicators/workflow.py`;
-these models hold the state and the constraints that keep one row per key.
+It lives beside the values because the values' visibility (`DataValue.objects.visible_to`) and the write
+door's approval lock read it. The workflow that moves it (submit, approve, return, unlock) is the `entry`
+app's; evidence files and reminders are `entry` models.
 """
 
 from django.conf import settings
@@ -105,68 +106,3 @@ class Submission(models.Model):
         from django.utils import timezone
 
         return self.submitted_at is not None and timezone.localdate(self.submitted_at) > self.deadline
-
-
-def evidence_path(instance, filename):
-    # A random name: the original one is kept in `filename` and never used on disk.
-    import uuid
-
-    return f"evidence/{instance.period}/{uuid.uuid4().hex}"
-
-
-class EvidenceFile(models.Model):
-    """A PDF or an image attached to one value (indicator, unit, period) as proof.
-
-    Stored under MEDIA_ROOT/evidence/ with a random name and served only through a view that checks
-    the reader may see that value (`indicators.workflow.evidence_visible_to`).
-    """
-
-    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    period = models.CharField(_("kỳ"), max_length=7)
-    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=200)
-    filename = models.CharField(_("tên tệp"), max_length=200)
-    content_type = models.CharField(_("loại tệp"), max_length=40)
-    size = models.PositiveIntegerField(_("kích thước"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
-        verbose_name = _("minh chứng")
-        verbose_name_plural = _("minh chứng")
-        indexes = [models.Index(fields=["unit", "period"], name="indicators_evid_unit_period")]
-
-    def __str__(self):
-        return self.filename
-
-
-class ReminderKind(models.TextChoices):
-    BEFORE = "before", _("Nhắc trước hạn")
-    OVERDUE = "overdue", _("Nhắc quá hạn")
-
-
-class Reminder(models.Model):
-    """One reminder sent to a unit for a period. The unique constraint makes sending idempotent:
-    the task inserts the row first and only mails when the insert created it."""
-
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(_("kỳ"), max_length=7)
-    kind = models.CharField(_("loại"), max_length=8, choices=ReminderKind.choices)
-    recipients = models.JSONField(_("người nhận"), default=list)
-    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["period", "unit_id", "kind"]
-        verbose_name = _("thư nhắc")
-        verbose_name_plural = _("thư nhắc")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "period", "kind"], name="%(app_label)s_%(class)s_unique_unit_period_kind"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.unit_id}/{self.period}/{self.kind}"

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from core import numbers as formatting
+from indicators.choices import QualityFlag, Status
 
 register = template.Library()
 
@@ -64,8 +65,6 @@ def status_label(status):
 @functools.lru_cache(maxsize=64)
 def _status_label(status, language):
     """Labels are lazy translations; resolving one per table cell costs more than the cell itself."""
-    from indicators.choices import Status
-
     try:
         return str(Status(status).label)
     except ValueError:
@@ -108,8 +107,6 @@ def change_badge(text, direction="up"):
 @register.filter
 def flag_labels(flags):
     """Quality flag codes → their Vietnamese labels."""
-    from indicators.choices import QualityFlag
-
     return [str(QualityFlag(f).label) for f in flags or ()]
 
 

@@ -150,7 +150,7 @@ def test_a_reader_waits_for_a_rendering_in_progress_then_renders_itself(client, 
 
     monkeypatch.setattr(page_cache, "RENDER_WAIT", 0.05)
     client.force_login(viewer)
-    key = page_cache.key(page_cache.PUBLISHED, "indicators/indicator_detail.html", PAGE)
+    key = page_cache.key(page_cache.PUBLISHED, "dashboards/indicator_detail.html", PAGE)
     cache.add(key + ":lock", 1, 30)  # another process is rendering this page (or died doing it)
     assert row(get(client, PAGE)[0], "DONGXOAI") == ("82,1%", "✓ Đạt", "▼ Giảm 11,2%")
     assert "DONGXOAI" in cache.get(key)["content"]

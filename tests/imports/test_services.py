@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from imports.entry_templates import build_entry_template
+from imports.blank_workbook import build_entry_template
 from imports.models import ImportBatch
 from imports.services import commit_batch, create_preview, import_file, undo_batch, update_preview
 from indicators.models import AuditEntry, DataValue

@@ -237,7 +237,7 @@ def test_a_lost_database_connection_is_retried_by_the_worker_and_then_fails_the_
         retries.append((str(exc), countdown))
         return _Retry()
 
-    monkeypatch.setattr(services, "finish_commit", down)
+    monkeypatch.setattr(tasks, "finish_commit", down)
     monkeypatch.setattr(commit_batch_task, "retry", retry)
     for attempt in range(3):  # as a worker runs it: retried with backoff, the batch still committing
         commit_batch_task.push_request(id=f"attempt-{attempt}", retries=attempt, is_eager=False)
@@ -267,7 +267,7 @@ def test_run_eagerly_a_lost_database_connection_fails_the_batch_at_once(staff, m
     def down(batch_id, user):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(services, "finish_commit", down)
+    monkeypatch.setattr(tasks, "finish_commit", down)
     assert commit_batch_task.apply(args=[batch.pk, staff.pk]).get() == "failed"
     batch.refresh_from_db()
     assert (batch.status, batch.message) == ("failed", DB_FAILURE_MESSAGE)
@@ -310,7 +310,7 @@ def test_an_upload_whose_analysis_loses_the_database_fails_with_a_message_not_a_
     def down(batch, *, user, data=None):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "refresh_preview", down)
+    monkeypatch.setattr(tasks, "refresh_preview", down)
     client.force_login(staff)
     upload = SimpleUploadedFile("so-lieu.xlsx", build_xlsx({"so-lieu": ROWS}))
     with django_capture_on_commit_callbacks(execute=True):
@@ -337,7 +337,7 @@ def test_a_worker_retries_an_analysis_that_lost_the_database_then_fails_the_batc
         retries.append(countdown)
         return _Retry()
 
-    monkeypatch.setattr(services, "refresh_preview", down)
+    monkeypatch.setattr(tasks, "refresh_preview", down)
     monkeypatch.setattr(tasks.analyse_batch, "retry", retry)
     for attempt in range(3):
         tasks.analyse_batch.push_request(id=f"a-{attempt}", retries=attempt, is_eager=False)

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from indicators import engine
 from indicators.choices import Measure, QualityFlag, Status
+from indicators.deadlines import deadline_for
 from indicators.models import Completeness, DataValue, Indicator, ProvinceAggregate, Target, ValueStatus
 from indicators.services import ValueInput, record_values
 from indicators.status import (
@@ -22,7 +23,6 @@ from indicators.status import (
     flags_from_bits,
     quality_flags,
 )
-from indicators.workflow import deadline_for
 from tests.factories import IndicatorFactory, TargetFactory, UnitFactory
 from units.models import Unit
 

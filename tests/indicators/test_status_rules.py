@@ -417,7 +417,7 @@ class TestQualityFlags:
 
 
 # ---------------------------------------------------------------------------------- completeness
-DUE = datetime.date(2023, 2, 20)  # the last day on time; indicators.workflow.deadline_for decides it
+DUE = datetime.date(2023, 2, 20)  # the last day on time; indicators.deadlines.deadline_for decides it
 
 
 class TestCompleteness:

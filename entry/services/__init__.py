@@ -1,0 +1,2 @@
+"""The entry app's services: forms (`rows`), the approval workflow (`transitions`), who has reported
+(`completeness`), reminders, evidence and history."""
