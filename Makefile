@@ -32,6 +32,7 @@ serve:
 run: demo serve
 
 lint: install
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
 
 check: install

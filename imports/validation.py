@@ -23,6 +23,7 @@ from pathlib import Path
 from core.numbers import format_vn
 from core.periods import is_period, period_message
 from core.text import fold_glyphs, strip_marks
+from indicators.status import cumulative_kind
 from units.matching import UnitIndex, candidates_from_rows
 
 from .types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
@@ -70,9 +71,7 @@ class Catalogue:
         with open(folder / "indicators.csv", encoding="utf-8", newline="") as fh:
             for r in csv.DictReader(fh):
                 code = r["code"]
-                cumulative = (
-                    "ytd" if code.endswith("-YTD") else "since_start" if code.endswith("-CUM") else ""
-                )
+                cumulative = cumulative_kind(code)
                 indicators[code] = IndicatorMeta(
                     code,
                     r["name"],

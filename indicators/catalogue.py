@@ -22,6 +22,7 @@ from units.models import Level, Unit
 from .choices import Aggregation, Comparator, Direction, Measure, Periodicity, Pillar
 from .models import DTIPillar, Indicator, Target
 from .recompute import targets_changed
+from .status import cumulative_kind
 
 FILES = ("units.csv", "indicators.csv", "targets.csv", "dti_pillars.csv")
 
@@ -200,7 +201,7 @@ def _read(directory: Path):
             "reported_by": levels,
             "aggregation": ind_r.choice(line, row, "aggregation", Aggregation.values),
             "direction": ind_r.choice(line, row, "direction", Direction.values),
-            "cumulative": Indicator.cumulative_from_code(code),
+            "cumulative": cumulative_kind(code),
             "owner": row["owner"] or None,
             "source": row["source"],
             "order": order,

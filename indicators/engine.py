@@ -497,18 +497,7 @@ def _apply_tiers(cursor, scope: Scope | None) -> None:
         return
     targets: dict[int, list[TargetRule]] = {}
     for t in Target.objects.filter(indicator__in={dv.indicator_id for dv in values}, unit__isnull=True):
-        targets.setdefault(t.indicator_id, []).append(
-            TargetRule(
-                t.comparator,
-                t.value,
-                t.value_max,
-                year=t.year,
-                levels={t.level},
-                effective_from=t.effective_from or None,
-                deadline=t.deadline,
-                pk=t.pk,
-            )
-        )
+        targets.setdefault(t.indicator_id, []).append(t.as_rule())
     updates = []
     for dv in values:
         result = evaluate_tiers(

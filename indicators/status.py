@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.periods import last_day, months_between, next_month, year_of
+from core.periods import is_january, last_day, months_between, next_month, same_year, year_of
 
 from .choices import Aggregation, Comparator, Cumulative, Direction, Measure, QualityFlag, Status
 
@@ -247,6 +247,17 @@ def cumulative_kind(code: str, declared: str = "") -> str:
     return Cumulative.NONE
 
 
+def restarts(cumulative: str, previous_period: str | None, period: str) -> bool:
+    """A year-to-date series starts again in January: across a year boundary (or with no earlier value in
+    a January) a smaller value is not a drop and the increment is the value itself. The one place this
+    rule is written in Python; the engine's SQL states the same (`indicators/engine.py`)."""
+    if cumulative != Cumulative.YEAR_TO_DATE:
+        return False
+    if previous_period is None:
+        return is_january(period)
+    return not same_year(previous_period, period)
+
+
 @dataclass(frozen=True)
 class Change:
     previous_period: str | None = None
@@ -276,10 +287,7 @@ def compare_with_previous(
     value, previous_value = to_decimal(value), to_decimal(previous_value)
     if value is None:
         return Change()
-    restarted = cumulative == Cumulative.YEAR_TO_DATE and (
-        (previous_period is not None and year_of(previous_period) != year_of(period))
-        or (previous_period is None and period.endswith("-01"))
-    )
+    restarted = restarts(cumulative, previous_period, period)
     increment = None
     if measure != Measure.PERCENT:
         if restarted:
@@ -314,7 +322,7 @@ def monthly_increments(series: Mapping[str, object], cumulative: str) -> dict[st
         previous = next((p for p in series if next_month(p) == period), None)
         if value is None:
             out[period] = None
-        elif cumulative == Cumulative.YEAR_TO_DATE and period.endswith("-01"):
+        elif restarts(cumulative, None, period):
             out[period] = value
         elif previous is not None and series[previous] is not None:
             out[period] = value - to_decimal(series[previous])

@@ -139,19 +139,7 @@ class PeriodData:
         if self._targets is None:
             self._targets = {}
             for t in Target.objects.filter(year=year_of(self.period)).select_related("indicator"):
-                self._targets.setdefault(t.indicator.code, []).append(
-                    TargetRule(
-                        comparator=t.comparator,
-                        value=t.value,
-                        value_max=t.value_max,
-                        year=t.year,
-                        levels=frozenset([t.level]) if t.level else frozenset(),
-                        unit=t.unit_id,
-                        effective_from=t.effective_from or None,
-                        deadline=t.deadline,
-                        pk=t.pk,
-                    )
-                )
+                self._targets.setdefault(t.indicator.code, []).append(t.as_rule())
         return self._targets.get(indicator, [])
 
     def level_target(self, indicator: str, levels=(Level.AGENCY, Level.DISTRICT)) -> TargetRule | None:

@@ -14,16 +14,14 @@ from decimal import Decimal
 from django.db.models import Q
 
 from core.numbers import Kind, format_vn, read_number
-from indicators.choices import Aggregation, Cumulative, Measure, Status
+from indicators.checks import check_value
+from indicators.choices import Aggregation, Measure, Status
 from indicators.models import DataValue, Indicator, Target
 from indicators.services import RecordValuesError, ValueInput, decimal_text, record_values
 from indicators.status import TargetRule, choose_target, evaluate
 from units.models import Unit
 
 from ..models import EvidenceFile
-
-KIND_OF = {Measure.PERCENT: Kind.PERCENT, Measure.COUNT: Kind.COUNT, Measure.AMOUNT_VND: Kind.AMOUNT}
-HUNDRED = Decimal(100)
 
 
 @dataclass
@@ -78,39 +76,23 @@ def check_row(
     must confirm: a percent above 100, a cumulative value lower than last period's.
     """
     check = Check()
-    kind = KIND_OF.get(indicator.measure, Kind.NUMBER)
-    check.value = _read(raw, kind, "value", check)
+    check.value = _read(raw, indicator.number_kind, "value", check)
     if numerator_raw.strip() or denominator_raw.strip():
         check.numerator = _read(numerator_raw, Kind.NUMBER, "numerator", check)
         check.denominator = _read(denominator_raw, Kind.NUMBER, "denominator", check)
-        for name, number in (("numerator", check.numerator), ("denominator", check.denominator)):
-            if number is not None and number < 0:
-                check.error(name, f'"{numerator_raw if name == "numerator" else denominator_raw}" là số âm')
-        if (
-            check.numerator is not None
-            and check.denominator is not None
-            and check.numerator > check.denominator
-        ):
-            check.error(
-                "numerator",
-                f"Tử số ({format_vn(check.numerator)}) lớn hơn mẫu số ({format_vn(check.denominator)})",
-            )
-    value = check.value
-    if value is not None and indicator.measure == Measure.PERCENT:
-        if value < 0:
-            check.error("value", f"Tỷ lệ {format_vn(value)}% là số âm")
-        elif value > HUNDRED:
-            check.warnings.append(f"Tỷ lệ {format_vn(value)}% lớn hơn 100%; hãy xác nhận nếu đúng")
-    cumulative = indicator.cumulative or Indicator.cumulative_from_code(indicator.code)
-    if value is not None and previous is not None and cumulative != Cumulative.NONE:
-        prev_period, prev_value = previous
-        # A year-to-date count starts again in January: a drop from last December is expected.
-        resets = cumulative == Cumulative.YEAR_TO_DATE and prev_period[:4] != period[:4]
-        if prev_value is not None and value < prev_value and not resets:
-            check.warnings.append(
-                f"Số lũy kế {fmt(value, indicator.measure)} thấp hơn kỳ trước "
-                f"({fmt(prev_value, indicator.measure)}); hãy xác nhận nếu đúng"
-            )
+    rules = check_value(
+        indicator,
+        check.value,
+        previous,
+        period=period,
+        numerator=check.numerator,
+        denominator=check.denominator,
+        raw=raw,
+    )
+    for name, messages in rules.errors.items():
+        for message in messages:
+            check.error(name, message)
+    check.warnings.extend(rules.warnings)
     return check
 
 
@@ -191,19 +173,7 @@ def indicators_for(unit: Unit, group: str | None = None) -> list[Indicator]:
 def _targets(indicators, period: str) -> dict[int, list[TargetRule]]:
     out: dict[int, list[TargetRule]] = {}
     for t in Target.objects.filter(indicator__in=indicators, year=int(period[:4])):
-        out.setdefault(t.indicator_id, []).append(
-            TargetRule(
-                comparator=t.comparator,
-                value=t.value,
-                value_max=t.value_max,
-                year=t.year,
-                levels=frozenset([t.level]) if t.level else frozenset(),
-                unit=t.unit_id,
-                effective_from=t.effective_from or None,
-                deadline=t.deadline,
-                pk=t.pk,
-            )
-        )
+        out.setdefault(t.indicator_id, []).append(t.as_rule())
     return out
 
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import Kind
 from core.periods import PERIOD_REGEX
 from units.models import Level
 
@@ -16,6 +17,9 @@ from ..choices import (
     Periodicity,
     Pillar,
 )
+from ..status import TargetRule, cumulative_kind
+
+KIND_OF_MEASURE = {Measure.PERCENT: Kind.PERCENT, Measure.COUNT: Kind.COUNT, Measure.AMOUNT_VND: Kind.AMOUNT}
 
 
 class Indicator(models.Model):
@@ -63,14 +67,17 @@ class Indicator(models.Model):
         if not isinstance(self.reported_by, list) or not set(self.reported_by) <= valid_levels:
             raise ValidationError({"reported_by": _("Cấp báo cáo không hợp lệ.")})
 
-    @staticmethod
-    def cumulative_from_code(code: str) -> str:
-        """Codes ending -YTD reset each January; -CUM never resets."""
-        if code.endswith("-YTD"):
-            return Cumulative.YEAR_TO_DATE
-        if code.endswith("-CUM"):
-            return Cumulative.SINCE_START
-        return Cumulative.NONE
+    @property
+    def period_semantics(self) -> str:
+        """What one value covers: the month (``Cumulative.NONE``), the year to date (``ytd``: starts again
+        each January) or everything since the start (``since_start``). The catalogue's declaration, else
+        the code convention (`indicators.status.cumulative_kind`)."""
+        return cumulative_kind(self.code, self.cumulative)
+
+    @property
+    def number_kind(self) -> Kind:
+        """How a typed or printed value of this indicator is read (`core.numbers.read_number`)."""
+        return KIND_OF_MEASURE.get(self.measure, Kind.NUMBER)
 
     @property
     def group_label(self):
@@ -153,6 +160,22 @@ class Target(models.Model):
     def __str__(self):
         who = self.unit.code if self.unit_id else self.get_level_display()
         return f"{self.indicator.code} {self.year} {who}: {self.describe()}"
+
+    def as_rule(self) -> TargetRule:
+        """The target as the pure rules (`indicators.status`) judge with it: one place that maps a row to
+        a `TargetRule`, for the engine, the forms, the API and the báo cáo alike. A level target applies
+        to its level; a unit target (blank level) to its unit only."""
+        return TargetRule(
+            comparator=self.comparator,
+            value=self.value,
+            value_max=self.value_max,
+            year=self.year,
+            levels=frozenset([self.level]) if self.level else frozenset(),
+            unit=self.unit_id,
+            effective_from=self.effective_from or None,
+            deadline=self.deadline,
+            pk=self.pk,
+        )
 
     def describe(self):
         if self.comparator == Comparator.RANGE:
