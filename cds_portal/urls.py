@@ -16,6 +16,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Every signed-in user changes their own password; staff reset others' in the admin (Người dùng).
+    path("accounts/mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/mat-khau/da-doi/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("dashboards.urls")),  # /indicators/<CODE>/, /dti/<YEAR>/
     path("units/", include("units.urls")),
     path("nhap-lieu/", include("imports.urls")),
