@@ -19,6 +19,8 @@ class EvidenceFile(models.Model):
     the reader may see that value (`entry.services.evidence.evidence_visible_to`).
     """
 
+    # The address of the file (/nhap-so-lieu/minh-chung/<key>/): not a sequential id anyone could count up.
+    key = models.UUIDField(_("mã tệp"), default=uuid.uuid4, unique=True, editable=False)
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("kỳ"), max_length=7)

@@ -14,7 +14,7 @@ urlpatterns = [
     path("duyet/<str:unit>/<str:period>/<str:action>/", views.decide, name="decide"),
     path("bang/<str:group>/<str:period>/", views.table_form, name="table_form"),
     path("lich-su/<str:indicator>/<str:unit>/<str:period>/", views.value_history, name="value_history"),
-    path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("minh-chung/<uuid:key>/", views.evidence_download, name="evidence_download"),
     path("<str:unit>/<str:period>/", views.unit_form, name="unit_form"),
     path(
         "<str:unit>/<str:period>/minh-chung/<str:indicator>/", views.upload_evidence, name="upload_evidence"

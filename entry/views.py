@@ -163,9 +163,9 @@ def upload_evidence(request, unit, indicator, period):
 
 
 @login_required
-def evidence_download(request, pk):
+def evidence_download(request, key):
     """Evidence is served only to users who may see its value (files are outside the static root)."""
-    evidence = evidence_service.evidence_visible_to(request.user).filter(pk=pk).first()
+    evidence = evidence_service.evidence_visible_to(request.user).filter(key=key).first()
     if evidence is None:
         raise Http404("Không tìm thấy minh chứng")
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)

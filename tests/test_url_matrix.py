@@ -28,6 +28,8 @@ EXPECTED = {
     "healthz": ("/healthz", "GET", (200, 200, 200, 200, 200)),
     "login": ("/accounts/login/", "GET", (200, 200, 200, 200, 200)),
     "logout": ("/accounts/logout/", "POST", (302, 302, 302, 302, 302)),
+    "password_change": ("/accounts/mat-khau/", "GET", (200, 200, 200, 200, 302)),
+    "password_change_done": ("/accounts/mat-khau/da-doi/", "GET", (200, 200, 200, 200, 302)),
     "dashboards:indicator_detail": ("/indicators/DVC-SVC-RATE/", "GET", (200, 200, 200, 200, 302)),
     "dashboards:indicator_download": (
         "/indicators/DVC-SVC-RATE/tai-ve.csv",
@@ -195,7 +197,7 @@ def world(personas, settings, tmp_path, django_capture_on_commit_callbacks):
     )
     batch = import_file(workbook, user=reporter, commit=False, filename="dx.xlsx").batch
     rf = ReportFile.objects.filter(report=report, state="done").first()
-    return {"batch": batch.pk, "evidence": evidence.pk, "file": rf.pk}
+    return {"batch": batch.pk, "evidence": evidence.key, "file": rf.pk}
 
 
 def _request(client, persona_user, method, path):

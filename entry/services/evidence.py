@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from core.roles import Role, role_of
 from indicators.models import AuditEntry, Indicator, Submission
 from indicators.models.workflow import PENDING_STATES
-from indicators.publication import locked_keys
+from indicators.publication import locked_keys, values_written
 from units.models import Unit
 
 from ..models import EvidenceFile
@@ -69,6 +69,9 @@ def add_evidence(indicator: Indicator, unit: Unit, period: str, upload, *, user)
         )
         evidence.file.save(name, upload, save=False)
         evidence.save()
+        # Evidence is part of the month's report: a reporter's upload opens (or keeps) the draft, as a
+        # value write does, so nothing of an unapproved month is published.
+        values_written(user, {(unit.pk, period)}, source="form")
         AuditEntry.objects.create(
             action="indicators.evidence.added",
             user=user,

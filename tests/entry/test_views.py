@@ -333,7 +333,7 @@ def test_evidence_is_served_only_to_who_may_see_the_value(
     settings.MEDIA_ROOT = tmp_path
     write(reporter, [("DVC-SVC-RATE", "DONGXOAI", PERIOD, "92")])
     upload(client_for(reporter), "bao-cao.pdf", PDF)
-    url = f"/nhap-so-lieu/minh-chung/{EvidenceFile.objects.get().pk}/"
+    url = f"/nhap-so-lieu/minh-chung/{EvidenceFile.objects.get().key}/"
     statuses = {
         p: client_for(u).get(url).status_code
         for p, u in {"staff": staff, "reporter": reporter, "outsider": outsider, "viewer": viewer}.items()
@@ -364,3 +364,25 @@ def test_the_history_panel_of_a_value(reporter, staff, outsider):
     assert "Sửa số liệu" in html and "Tạo mới số liệu" in html and "biểu mẫu" in html
     assert "<td>90</td><td>92.5</td>" in html
     assert client_for(outsider).get(url).status_code == 404  # a draft of another unit
+
+
+def test_evidence_uploaded_before_any_value_is_a_draft_not_a_published_file(
+    reporter, outsider, viewer, staff, settings, tmp_path
+):
+    """Issue 16 #4: a reporter's evidence for a month with no values yet opened no draft, counted as
+    published, and every signed-in user could fetch it by counting ids up."""
+    settings.MEDIA_ROOT = tmp_path
+    assert not Submission.objects.filter(unit__code="DONGXOAI", period=PERIOD).exists()
+    upload(client_for(reporter), "bao-cao.pdf", PDF)
+    evidence = EvidenceFile.objects.get()
+    sub = Submission.objects.get(unit__code="DONGXOAI", period=PERIOD)
+    assert sub.state == "draft"
+    url = f"/nhap-so-lieu/minh-chung/{evidence.key}/"
+    assert str(evidence.pk) not in url.split("/")
+    statuses = {
+        p: client_for(u).get(url).status_code
+        for p, u in {"staff": staff, "reporter": reporter, "outsider": outsider, "viewer": viewer}.items()
+    }
+    assert statuses == {"staff": 200, "reporter": 200, "outsider": 404, "viewer": 404}
+    # The sequential id is no address at all.
+    assert client_for(staff).get(f"/nhap-so-lieu/minh-chung/{evidence.pk}/").status_code == 404
