@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Vietnamese 403/404 pages for what views raise, in every mode (core/errors.py).
+    "core.errors.FriendlyErrorsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
 ]

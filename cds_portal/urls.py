@@ -28,3 +28,8 @@ urlpatterns = [
     path("media/reports/images/<str:name>", report_views.image_file, name="report_image"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
