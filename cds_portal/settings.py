@@ -329,5 +329,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }
+if not CELERY_BROKER_URL:
+    # Tasks run eagerly in the web process: Celery's "Task … succeeded in …s" for each would fill the
+    # terminal of `make run`. A worker (broker configured) keeps logging them.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
