@@ -48,7 +48,7 @@ def test_the_docx_is_a4_times_new_roman_with_the_dvc_table_as_a_real_word_table(
     assert [c.text for c in table.rows[1].cells][2:5] == [
         "Kết quả thực hiện của đơn vị",
         "So với báo cáo chuyên đề tháng 7/2023",
-        "So với chỉ tiêu Ủy ban quốc gia về CĐS đề ra (80%)",
+        "So với chỉ tiêu Ủy ban quốc gia về CĐS đề ra (≥ 80%)",
     ]
     units = [[c.text for c in r.cells] for r in table.rows[2:29]]
     assert [u[0] for u in units] == [str(n) for n in range(1, 28)]
@@ -97,7 +97,7 @@ def test_build_report_renders_a_draft_from_the_data_when_nothing_was_published(a
     )
     if fmt == "html":
         html = data.decode()
-        assert '<h1 class="report-title">BÁO CÁO CHUYÊN ĐỀ</h1>' in html
+        assert '<h1 class="doc-title">BÁO CÁO CHUYÊN ĐỀ</h1>' in html
         assert "<script" not in html
     elif fmt == "docx":
         assert len(dvc_docx_table(Document(io.BytesIO(data))).rows) == 30
