@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from .assets import DOCX_FONT, ImageRoots
 from .docx_fonts import embed_fonts
 from .prepare import prepare
+from .typography import unbreakable
 
 BLUE = RGBColor(0x0B, 0x3D, 0x91)
 PAGE_WIDTH, LEFT, RIGHT = 210, 28, 18
@@ -52,7 +53,7 @@ def _para(container, text="", *, align=None, size=None, bold=None, italic=None, 
     if indent:
         p.paragraph_format.first_line_indent = Mm(10)
     if text:
-        _set_font(p.add_run(text), size=size, bold=bold, italic=italic, color=color)
+        _set_font(p.add_run(unbreakable(text)), size=size, bold=bold, italic=italic, color=color)
     return p
 
 
@@ -66,7 +67,21 @@ def _cell_text(cell, text, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=11
     p = cell.paragraphs[0]
     p.alignment = align
     p.paragraph_format.space_after = Pt(0)
-    _set_font(p.add_run(text), size=size, bold=bold)
+    _set_font(p.add_run(unbreakable(text)), size=size, bold=bold)
+
+
+def header_positions(header):
+    """(row, column, cell) of each header cell: at the first column its row has free (cells of earlier
+    rows span down into it)."""
+    taken = set()
+    for r, hrow in enumerate(header):
+        c = 0
+        for h in hrow:
+            while (r, c) in taken:
+                c += 1
+            yield r, c, h
+            taken.update((rr, cc) for rr in range(r, r + h["rowspan"]) for cc in range(c, c + h["colspan"]))
+            c += h["colspan"]
 
 
 def _repeat_header(row):
@@ -82,18 +97,11 @@ def _table(doc, block):
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     # Header rows: each cell at the first free column, merged over its colspan × rowspan block.
-    taken = set()
-    for r, hrow in enumerate(header):
-        c = 0
-        for h in hrow:
-            while (r, c) in taken:
-                c += 1
-            top_left = table.cell(r, c)
-            bottom_right = table.cell(r + h["rowspan"] - 1, c + h["colspan"] - 1)
-            merged = top_left.merge(bottom_right) if (h["rowspan"] > 1 or h["colspan"] > 1) else top_left
-            _cell_text(merged, h["text"], bold=True, align=CENTER, size=size)
-            taken.update((rr, cc) for rr in range(r, r + h["rowspan"]) for cc in range(c, c + h["colspan"]))
-            c += h["colspan"]
+    for r, c, h in header_positions(header):
+        top_left = table.cell(r, c)
+        bottom_right = table.cell(r + h["rowspan"] - 1, c + h["colspan"] - 1)
+        merged = top_left.merge(bottom_right) if (h["rowspan"] > 1 or h["colspan"] > 1) else top_left
+        _cell_text(merged, h["text"], bold=True, align=CENTER, size=size)
     for i, row in enumerate(rows):
         r, c = len(header) + i, 0
         bold = bool(row["class"])
@@ -105,13 +113,75 @@ def _table(doc, block):
             c += cell["colspan"]
     for r in range(len(header)):
         _repeat_header(table.rows[r])
-    widths = block.get("widths")
-    if widths and len(widths) == n_cols:
-        total = sum(widths)
-        for row in table.rows:
-            for idx, cell in enumerate(row.cells[:n_cols]):
-                cell.width = Mm(TEXT_WIDTH * widths[idx] / total)
+    margin = 0.8 if block.get("small") else 1.9
+    if block.get("small"):
+        _cell_margins(table, margin)
+    widths = column_widths(block, size, 2 * margin)
+    table.autofit = False
+    for idx, column in enumerate(table.columns):
+        column.width = Mm(widths[idx])  # the grid (LibreOffice reads it) and each cell (Word reads these)
+    for row in table.rows:
+        for idx, cell in enumerate(row.cells[:n_cols]):
+            cell.width = Mm(widths[idx])
     _para(doc, space_after=2)
+
+
+EM_MM = 0.3528  # one point in millimetres
+NARROW = {".", ",", " ", "\u00a0", ":", ";", "-", "(", ")", "/"}
+TEXT_COLUMN_FLOOR_MM = 14
+
+
+def advance_mm(text: str, size: float) -> float:
+    """The printed width of `text` in Liberation Serif / Times New Roman: digits and most letters half
+    an em, punctuation and spaces a quarter."""
+    return sum(0.25 if ch in NARROW else 0.5 for ch in text) * size * EM_MM
+
+
+def column_widths(block: dict, size: float, padding: float) -> list[float]:
+    """Column widths (mm) from the block's hints, widened so that no figure is split: Word breaks a cell's
+    text where it must, so a figure column ("163.788.841.373 đ") gets at least its longest figure's width;
+    the text columns (left-aligned, they wrap) give up what that takes, down to a floor."""
+    n = len(block["columns"])
+    hints = block.get("widths") if block.get("widths") and len(block["widths"]) == n else [1] * n
+    aligns = block.get("align") or ["left"] * n
+    widths = [TEXT_WIDTH * h / sum(hints) for h in hints]
+    need = [0.0] * n
+    for _, col, h in header_positions(block["header"]):
+        if h["colspan"] == 1:  # its longest word, in bold capitals at worst, must not be split
+            longest = max((w for w in h["text"].split()), key=len, default="")
+            need[col] = max(need[col], len(longest) * 0.72 * size * EM_MM + padding + 0.5)
+    for row in block["body"]:
+        col = 0
+        for cell in row["cells"]:
+            if cell["colspan"] == 1 and cell["align"] != "left":
+                need[col] = max(need[col], advance_mm(cell["text"], size) + padding + 0.5)
+            col += cell["colspan"]
+    figures = [i for i in range(n) if aligns[i] != "left"]
+    texts = [i for i in range(n) if aligns[i] == "left"]
+    for i in figures:
+        widths[i] = max(widths[i], need[i])
+    excess = sum(widths) - TEXT_WIDTH
+    room = sum(max(0.0, widths[i] - TEXT_COLUMN_FLOOR_MM) for i in texts)
+    if excess > 0 and room > 0:
+        taken = min(excess, room)
+        widths = [
+            w - taken * max(0.0, w - TEXT_COLUMN_FLOOR_MM) / room if i in texts else w for i, w in enumerate(widths)
+        ]
+    elif excess < 0 and texts:
+        spare = -excess
+        total_text = sum(widths[i] for i in texts)
+        widths = [w + spare * w / total_text if i in texts else w for i, w in enumerate(widths)]
+    scale = TEXT_WIDTH / sum(widths)
+    return [w * scale for w in widths] if scale < 1 else widths
+
+
+def _cell_margins(table, mm: float):
+    """Left and right margins of every cell of the table (Word's default is 1.9 mm)."""
+    tbl_pr = table._tbl.tblPr
+    margins = tbl_pr.makeelement(qn("w:tblCellMar"), {})
+    for side in ("w:left", "w:right"):
+        margins.append(margins.makeelement(qn(side), {qn("w:w"): str(round(mm * 56.7)), qn("w:type"): "dxa"}))
+    tbl_pr.append(margins)
 
 
 def _inline_runs(paragraph, element, *, bold=False, italic=False, underline=False, size=13):

@@ -12,7 +12,11 @@ from django.utils.safestring import SafeString, mark_safe
 from .assets import stylesheet
 from .prepare import prepare
 
-ENGINE = Engine(dirs=[str(Path(__file__).resolve().parent / "templates")], autoescape=True)
+ENGINE = Engine(
+    dirs=[str(Path(__file__).resolve().parent / "templates")],
+    autoescape=True,
+    libraries={"documents": "core.documents.typography"},
+)
 
 
 def render_fragment(document: dict) -> SafeString:
