@@ -67,7 +67,6 @@ def test_enter_in_the_editor_keeps_each_line_a_paragraph(browser_page, report_wo
 
 @pytest.mark.parametrize("width", [375, 1366])
 def test_the_published_report_page_fits_the_screen(chromium, live_server, report_world, width):
-
     publish_report(Report.objects.get(pk=report_world.pk))
     context = chromium.new_context(viewport={"width": width, "height": 812}, locale="vi-VN", is_mobile=width < 400)
     page = context.new_page()
