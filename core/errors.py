@@ -31,6 +31,14 @@ DEFAULT_REASONS = {
 }
 
 
+class PageNotFound(Http404):
+    """A 404 with a way back that fits the page (e.g. the list the reader came from)."""
+
+    def __init__(self, message: str, *, back_url: str = "", back_label: str = ""):
+        super().__init__(message)
+        self.back_url, self.back_label = back_url, back_label
+
+
 def _reason(exception, status: int) -> str:
     """The exception's own Vietnamese message, when a service or view gave one."""
     text = str(exception.args[0]) if exception is not None and getattr(exception, "args", None) else ""
@@ -44,7 +52,13 @@ def error_page(request, status: int, exception=None):
     return render(
         request,
         "errors/error.html",
-        {"status": status, "title": TITLES[status], "reason": _reason(exception, status)},
+        {
+            "status": status,
+            "title": TITLES[status],
+            "reason": _reason(exception, status),
+            "back_url": getattr(exception, "back_url", ""),
+            "back_label": getattr(exception, "back_label", ""),
+        },
         status=status,
     )
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.numbers import format_number
 from core.periods import is_january, last_day, months_between, next_month, same_year, year_of
 
 from .choices import Aggregation, Comparator, Cumulative, Direction, Measure, QualityFlag, Status
@@ -208,15 +209,9 @@ def evaluate_tiers(
 
 
 # ---------------------------------------------------------------------------- change since last report
-def format_number(value, decimals: int = 2) -> str:
-    """Vietnamese number: ``1.336``, ``0,05``, ``7,1`` (at most ``decimals`` decimals, no trailing zeros)."""
-    value = to_decimal(value)
-    quantum = Decimal(1).scaleb(-decimals)
-    text = f"{abs(value.quantize(quantum, rounding=ROUND_HALF_UP)):,.{decimals}f}"
-    if decimals:
-        text = text.rstrip("0").rstrip(".")
-    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return ("-" + text) if value < 0 and text.strip("0,.") else text
+def _places(decimals: int) -> int | None:
+    """`core.numbers.format_number` places for "at most `decimals`, no trailing zeros"."""
+    return None if decimals == 2 else decimals
 
 
 def change_text(change, measure: str) -> str:
@@ -232,7 +227,7 @@ def change_text(change, measure: str) -> str:
         return "Bằng"
     word = "Tăng" if rounded > 0 else "Giảm"
     suffix = "%" if measure == Measure.PERCENT else ""
-    return f"{word} {format_number(abs(rounded), decimals)}{suffix}"
+    return f"{word} {format_number(abs(rounded), _places(decimals))}{suffix}"
 
 
 def cumulative_kind(code: str, declared: str = "") -> str:
@@ -369,8 +364,8 @@ def mismatch_message(computed, printed, measure: str) -> str:
     decimals = 2 if measure == Measure.PERCENT else 0
     suffix = "%" if measure == Measure.PERCENT else ""
     return (
-        f"Tổng in trong báo cáo {format_number(printed, decimals)}{suffix} khác tổng tính từ các đơn vị "
-        f"{format_number(computed, decimals)}{suffix}"
+        f"Tổng in trong báo cáo {format_number(printed, _places(decimals))}{suffix} khác tổng tính từ các đơn vị "
+        f"{format_number(computed, _places(decimals))}{suffix}"
     )
 
 

@@ -2,16 +2,16 @@
 frozen at each publication and the DOCX/PDF files rendered from them."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.documents.sanitize import clean_html
 from core.periods import PERIOD_REGEX
 from core.roles import Role, role_of
-
-from .sanitize import clean_html
 
 DEFAULT_OPENING = (
     "Sở Thông tin và Truyền thông (TT&TT), Cơ quan Thường trực Ban Chỉ đạo về chuyển đổi số (CĐS) tỉnh, "
@@ -219,17 +219,37 @@ class ReportFile(models.Model):
         return f"bao-cao-chuyen-de-{self.report.period}{suffix}.{self.format}"
 
 
+IMAGE_FOLDER = "reports/images"
+IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
+
+
 def image_path(instance, filename):
-    return f"reports/images/{filename}"
+    """A generated name (the uploader's name is kept in `original_name`): a name of any length or
+    alphabet, or one that says `.html`, never reaches the file system."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return f"{IMAGE_FOLDER}/{uuid.uuid4().hex}.{suffix if suffix in IMAGE_TYPES else 'bin'}"
 
 
 class ReportImage(models.Model):
-    """An image uploaded for an editorial section (the editor inserts it as <figure><img>)."""
+    """An image uploaded for an editorial section (the editor inserts it as <figure><img>).
 
-    image = models.ImageField(_("ảnh"), upload_to=image_path)
+    Stored only after Pillow decoded it and it was re-encoded as PNG or JPEG (`reports.images`);
+    `content_type` is what it is served as. A row without one predates that check and is served as a
+    download, never inline."""
+
+    image = models.ImageField(_("ảnh"), upload_to=image_path, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    content_type = models.CharField(_("kiểu ảnh"), max_length=20, blank=True)
+    width = models.PositiveIntegerField(_("chiều rộng (điểm ảnh)"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("chiều cao (điểm ảnh)"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -237,4 +257,8 @@ class ReportImage(models.Model):
         verbose_name_plural = _("ảnh báo cáo")
 
     def __str__(self):
-        return self.image.name
+        return self.original_name or self.image.name
+
+    @property
+    def verified(self) -> bool:
+        return self.content_type in IMAGE_TYPES.values()

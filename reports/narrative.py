@@ -15,11 +15,6 @@ def vn_date(day: datetime.date | None) -> str:
     return f"{day.day}/{day.month}/{day.year}"
 
 
-def count_word(n: int) -> str:
-    """03, 12: the reports write small counts of units with two digits ("03 đơn vị")."""
-    return f"{n:02d}"
-
-
 @dataclass(frozen=True)
 class Ranked:
     name: str

@@ -1,10 +1,12 @@
-"""Background rendering of report files. Thin: an id in, the service renders, the row records progress."""
+"""Background rendering of report files. Thin: an id in, `printing.generate_file` renders, the row records
+progress."""
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .models import ReportFile
+from .printing import generate_file
 
 
 @shared_task(
@@ -17,8 +19,6 @@ from .models import ReportFile
 def render_report_file(self, report_file_id: int):
     """Render the DOCX/PDF of ReportFile ``report_file_id``; the page polls its progress. A rendering
     error is recorded on the row (state "failed" with the message) instead of being retried."""
-    from . import services
-
     rf = ReportFile.objects.select_related("report", "version").filter(pk=report_file_id).first()
     if rf is None or rf.state == ReportFile.State.DONE:
         return None
@@ -28,7 +28,7 @@ def render_report_file(self, report_file_id: int):
 
     progress(10)
     try:
-        services.generate_file(rf, progress=progress)
+        generate_file(rf, progress=progress)
     except (OperationalError, InterfaceError):
         raise
     except Exception as exc:  # noqa: BLE001 - any rendering failure is shown to the user on the file row

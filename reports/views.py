@@ -1,5 +1,6 @@
 """Pages of the báo cáo chuyên đề. Every view starts from `Report.objects.visible_to(user)`; the work is
-done by `reports.services`."""
+done by `reports.services` (workflow), `reports.document` (composing), `reports.printing` (printing) and
+`reports.images` (editorial images)."""
 
 from functools import wraps
 
@@ -8,27 +9,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.errors import PageNotFound
 from core.numbers import format_period
 from core.roles import is_staff_role
 from units.models import Unit
 
 from . import services
 from .forms import NewReportForm, ReportForm, SectionFormSet
-from .models import Report, ReportFile, ReportImage
-
-ROW_ORDER_LABELS = {
-    "dvc": "Bảng dịch vụ công trực tuyến",
-    "app": "Bảng người dùng Bình Phước Today",
-    "software": "Bảng phần mềm, ứng dụng",
-    "cnscd": "Bảng tổ công nghệ số cộng đồng",
-    "ecert": "Bảng chứng thực điện tử",
-    "tax": "Bảng thanh toán thuế, phí trực tuyến",
-}
+from .images import ImageRejected, store_image
+from .models import IMAGE_FOLDER, Report, ReportFile, ReportImage
+from .printing import page_fragment
+from .sections import narrative_label, table_labels
 
 
 def staff_required(view):
@@ -42,8 +38,23 @@ def staff_required(view):
     return wrapper
 
 
+def _not_published(period: str) -> PageNotFound:
+    """A Vietnamese 404 inside the site's layout, whatever DEBUG says (core.errors): a reader asking for a
+    report that is not published yet gets the reason and a way back, not Django's debug page."""
+    return PageNotFound(
+        unpublished(period), back_url=reverse("reports:report_list"), back_label="← Về danh sách báo cáo chuyên đề"
+    )
+
+
+def unpublished(period: str) -> str:
+    return f"Báo cáo chuyên đề tháng {format_period(period)} chưa được phát hành."
+
+
 def _visible_report(request, period) -> Report:
-    return get_object_or_404(Report.objects.visible_to(request.user), period=period)
+    report = Report.objects.visible_to(request.user).filter(period=period).first()
+    if report is None:
+        raise _not_published(period)
+    return report
 
 
 @login_required
@@ -77,51 +88,38 @@ def report_create(request):
 def report_detail(request, period):
     staff = is_staff_role(request.user)
     report = Report.objects.visible_to(request.user).filter(period=period).first()
+    if report is None and not staff:
+        raise _not_published(period)
+    context = {"report": report, "period": period, "month": format_period(period), "is_staff": staff}
     if report is None:
-        if not staff:
-            raise Http404("Không có báo cáo chuyên đề cho kỳ này.")
         # Staff preview a draft straight from the data before starting the report.
-        document = services.compose_document(services.unsaved_report(period))
-        return render(
-            request,
-            "reports/report_detail.html",
-            {
-                "report": None,
-                "period": period,
-                "month": format_period(period),
-                "doc": document,
-                "is_staff": True,
-            },
-        )
+        shown = services.compose_document(services.unsaved_report(period))
+        return render(request, "reports/report_detail.html", {**context, "doc": shown, "doc_html": page_fragment(shown)})
     versions = list(report.versions.all())
     show_draft = staff and (request.GET.get("ban-nhap") == "1" or not versions)
     version = None
     if show_draft:
-        document = services.compose_document(report)
+        shown = services.compose_document(report)
     else:
         number = request.GET.get("phien-ban")
         version = next((v for v in versions if str(v.number) == number), None) if number else None
         version = version or versions[0]
-        document = version.snapshot
+        shown = version.snapshot
     files = report.files.select_related("version")
     if not staff:
         files = files.filter(version__isnull=False, state=ReportFile.State.DONE)
-    return render(
-        request,
-        "reports/report_detail.html",
+    context.update(
         {
-            "report": report,
-            "period": period,
-            "month": report.month_label,
-            "doc": document,
+            "doc": shown,
+            "doc_html": page_fragment(shown),
             "version": version,
             "versions": versions,
             "show_draft": show_draft,
             "pending": services.pending_changes(report) if staff and versions else [],
             "files": files,
-            "is_staff": staff,
-        },
+        }
     )
+    return render(request, "reports/report_detail.html", context)
 
 
 def _unit_labels():
@@ -133,22 +131,29 @@ def _unit_labels():
     return labels
 
 
+def _commentary_boxes(sections: list[dict]) -> list[dict]:
+    """The draft commentary of each section, labelled with the section's printed title."""
+    return [
+        {**block, "label": narrative_label(section, block["key"]), "text": "\n".join(block["items"])}
+        for section in sections
+        for block in section["blocks"]
+        if block["type"] == "narrative"
+    ]
+
+
 @staff_required
 def report_edit(request, period):
-    report = get_object_or_404(Report, period=period)
+    report = Report.objects.filter(period=period).first()
+    if report is None:
+        raise PageNotFound(f"Chưa có báo cáo chuyên đề tháng {format_period(period)} để soạn.")
     data = services.build_monthly_report(period, report)
-    narratives = [
-        block for section in data["sections"] for block in section["blocks"] if block["type"] == "narrative"
-    ]
+    narratives = _commentary_boxes(data["sections"])
     names = dict(Unit.objects.values_list("code", "name"))
+    tables = table_labels()
     orders = [
-        {
-            "key": key,
-            "label": ROW_ORDER_LABELS.get(key, key),
-            "text": "\n".join(f"{c} — {names.get(c, c)}" for c in codes),
-        }
+        {"key": key, "label": tables[key], "text": "\n".join(f"{c} — {names.get(c, c)}" for c in codes)}
         for key, codes in data["row_orders"].items()
-        if key in ROW_ORDER_LABELS
+        if key in tables
     ]
     form = ReportForm(request.POST or None, instance=report)
     formset = SectionFormSet(request.POST or None, instance=report, prefix="s")
@@ -157,11 +162,8 @@ def report_edit(request, period):
         narrative = {}
         for block in narratives:
             text = request.POST.get(f"narrative-{block['key']}", "").strip()
-            if (
-                text
-                and text.splitlines() != block["generated"]
-                and request.POST.get(f"reset-{block['key']}") != "1"
-            ):
+            lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+            if lines and lines != block["generated"] and request.POST.get(f"reset-{block['key']}") != "1":
                 narrative[block["key"]] = text
         labels, row_orders = _unit_labels(), dict(report.row_orders or {})
         for item in orders:
@@ -181,8 +183,6 @@ def report_edit(request, period):
                 formset.save()
             messages.success(request, "Đã lưu bản nháp.")
             return redirect(reverse("reports:report_detail", args=[period]) + "?ban-nhap=1")
-    for block in narratives:
-        block["text"] = "\n".join(block["items"])
     return render(
         request,
         "reports/report_form.html",
@@ -225,9 +225,9 @@ def file_request(request, period):
 
 def _visible_file(request, period, file_id) -> ReportFile:
     report = _visible_report(request, period)
-    rf = get_object_or_404(ReportFile.objects.select_related("report", "version"), pk=file_id, report=report)
-    if not is_staff_role(request.user) and rf.version_id is None:
-        raise Http404
+    rf = ReportFile.objects.select_related("report", "version").filter(pk=file_id, report=report).first()
+    if rf is None or (not is_staff_role(request.user) and rf.version_id is None):
+        raise PageNotFound("Không có tệp này.")
     return rf
 
 
@@ -242,9 +242,7 @@ def file_status(request, period, file_id):
             "state_label": rf.get_state_display(),
             "progress": rf.progress,
             "message": rf.message,
-            "download_url": reverse("reports:file_download", args=[period, rf.pk])
-            if rf.state == "done"
-            else None,
+            "download_url": reverse("reports:file_download", args=[period, rf.pk]) if rf.state == "done" else None,
         }
     )
 
@@ -253,37 +251,38 @@ def file_status(request, period, file_id):
 def file_download(request, period, file_id):
     rf = _visible_file(request, period, file_id)
     if rf.state != ReportFile.State.DONE or not rf.file:
-        raise Http404("Tệp chưa sẵn sàng.")
+        raise PageNotFound("Tệp chưa sẵn sàng.")
     return FileResponse(rf.file.open("rb"), as_attachment=True, filename=rf.download_name)
 
 
 @staff_required
 @require_POST
 def image_upload(request):
-    upload = request.FILES.get("image")
-    if (
-        upload is None
-        or not (upload.content_type or "").startswith("image/")
-        or upload.size > 5 * 1024 * 1024
-    ):
-        return JsonResponse({"error": "Chỉ nhận tệp ảnh (tối đa 5 MB)."}, status=400)
-    image = ReportImage(image=upload, uploaded_by=request.user)
     try:
-        image.full_clean()
-    except Exception:  # noqa: BLE001 - any invalid image gets the same message
-        return JsonResponse({"error": "Tệp không phải là ảnh hợp lệ."}, status=400)
-    image.save()
-    return JsonResponse({"url": image.image.url})
+        image = store_image(request.FILES.get("image"), user=request.user)
+    except ImageRejected as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse({"url": image.image.url, "name": image.original_name})
 
 
 @login_required
 def image_file(request, name):
     """An editorial image, by the name its <img> carries (`/media/reports/images/NAME`).
 
-    Images are part of reports, so any signed-in user may load one; nothing else under MEDIA_ROOT
-    is served by URL (uploaded workbooks, evidence and generated files have permission-checked views).
-    """
-    image = ReportImage.objects.filter(image=f"reports/images/{name}").first()
+    Images are part of reports, so any signed-in user may load one; nothing else under MEDIA_ROOT is
+    served by URL (uploaded workbooks, evidence and generated files have permission-checked views).
+    A verified image is answered with its own fixed type (never one guessed from the name); a file
+    stored before images were verified is only ever a download (`application/octet-stream`)."""
+    image = ReportImage.objects.filter(image=f"{IMAGE_FOLDER}/{name}").first()
     if image is None or not image.image.storage.exists(image.image.name):
-        raise Http404("Không tìm thấy ảnh.")
-    return FileResponse(image.image.open("rb"), content_type=None)
+        raise PageNotFound("Không tìm thấy ảnh.")
+    if image.verified:
+        response = FileResponse(image.image.open("rb"), content_type=image.content_type)
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+    else:
+        response = FileResponse(
+            image.image.open("rb"), content_type="application/octet-stream", as_attachment=True, filename=name
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

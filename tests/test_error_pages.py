@@ -39,7 +39,8 @@ def test_an_unpublished_report_is_a_vietnamese_404_even_with_debug_on(client, vi
     html = _page(response)
     assert response.status_code == 404
     assert "<h1>Không tìm thấy trang</h1>" in html
-    assert "Không có báo cáo chuyên đề cho kỳ này." in html
+    assert "Báo cáo chuyên đề tháng 1/2030 chưa được phát hành." in html
+    assert '<a href="/bao-cao/">← Về danh sách báo cáo chuyên đề</a>' in html
     assert "Django" not in html and "URLconf" not in html
 
 

@@ -4,18 +4,22 @@ The test walks the URL resolver, so a new URL without an expectation here fails 
 admin is checked through its index and one changelist per model instead of every admin route.
 """
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from entry.models import EvidenceFile
 from imports.services import import_file
 from indicators.models import DTIPillar, DTIScore, Indicator
 from indicators.services import ValueInput, record_values
-from reports.models import ReportFile, ReportImage
+from reports.images import store_image
+from reports.models import ReportFile
 from reports.services import create_report, publish_report
 from tests.imports.xlsx_builders import build_xlsx
 
@@ -81,7 +85,7 @@ EXPECTED = {
     "reports:file_request": ("/bao-cao/2023-08/tep/", "POST", (302, 403, 403, 403, 302)),
     "reports:file_status": ("/bao-cao/2023-08/tep/{file}/", "GET", (200, 200, 200, 200, 302)),
     "reports:file_download": ("/bao-cao/2023-08/tep/{file}/tai-ve/", "GET", (200, 200, 200, 200, 302)),
-    "report_image": ("/media/reports/images/hinh.png", "GET", (200, 200, 200, 200, 302)),
+    "report_image": ("/media/reports/images/{image}", "GET", (200, 200, 200, 200, 302)),
     "api:unit-list": ("/api/v1/units/", "GET", (200, 200, 200, 200, 401)),
     "api:unit-detail": ("/api/v1/units/DONGXOAI/", "GET", (200, 200, 200, 200, 401)),
     "api:submission-list": ("/api/v1/submissions/?period=2023-09", "GET", (200, 200, 200, 200, 401)),
@@ -157,6 +161,12 @@ def test_every_url_has_an_expectation_for_every_persona():
     assert sorted(EXPECTED) == url_names()
 
 
+def _png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 3)).save(buf, "PNG")
+    return buf.getvalue()
+
+
 @pytest.fixture
 def world(personas, settings, tmp_path, django_capture_on_commit_callbacks):
     """Published August values, Đồng Xoài's September draft with evidence, a reporter's import batch,
@@ -184,7 +194,7 @@ def world(personas, settings, tmp_path, django_capture_on_commit_callbacks):
         uploaded_by=reporter,
     )
     evidence.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    ReportImage(image=ContentFile(b"\x89PNG\r\n\x1a\n", name="hinh.png"), uploaded_by=staff).save()
+    image = store_image(SimpleUploadedFile("hinh.png", _png(), "image/png"), user=staff)
     pillar = DTIPillar.objects.get(level="district", code="NHAN-THUC")
     DTIScore.objects.create(unit=reporter.units.get(), year=2023, pillar=pillar, score=Decimal("50"))
     workbook = build_xlsx(
@@ -197,7 +207,7 @@ def world(personas, settings, tmp_path, django_capture_on_commit_callbacks):
     )
     batch = import_file(workbook, user=reporter, commit=False, filename="dx.xlsx").batch
     rf = ReportFile.objects.filter(report=report, state="done").first()
-    return {"batch": batch.pk, "evidence": evidence.key, "file": rf.pk}
+    return {"batch": batch.pk, "evidence": evidence.key, "file": rf.pk, "image": image.image.name.rsplit("/", 1)[1]}
 
 
 def _request(client, persona_user, method, path):

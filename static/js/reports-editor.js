@@ -5,6 +5,9 @@
   var form = document.getElementById("report-form");
   if (!form) { return; }
   var uploadUrl = form.getAttribute("data-upload-url");
+  // Enter starts a new <p> (browsers default to <div>, which the report does not print as a paragraph;
+  // the server turns any <div> into <p> too).
+  document.execCommand("defaultParagraphSeparator", false, "p");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
 
   function button(label, title, action) {
@@ -32,7 +35,11 @@
     var area = document.createElement("div");
     area.className = "editor-area";
     area.contentEditable = "true";
-    area.innerHTML = textarea.value;
+    area.innerHTML = textarea.value || "<p><br></p>";
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
+    var label = textarea.closest(".field") && textarea.closest(".field").querySelector("label[for]");
+    if (label) { area.setAttribute("aria-label", label.textContent.trim()); }
     var bar = document.createElement("div");
     bar.className = "editor-toolbar";
     function cmd(name, value) { return function () { area.focus(); document.execCommand(name, false, value); }; }
@@ -68,6 +75,9 @@
     textarea.hidden = true;
     textarea.parentNode.insertBefore(bar, textarea);
     textarea.parentNode.insertBefore(area, textarea);
-    form.addEventListener("submit", function () { textarea.value = area.innerHTML; });
+    form.addEventListener("submit", function () {
+      var text = area.textContent.replace(/\s+/g, "");
+      textarea.value = text || area.querySelector("img") ? area.innerHTML : "";
+    });
   });
 })();

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from docx import Document
 from docx.shared import Pt
+from lxml import html as lxml_html
 
 from reports.services import compose_document, render_bytes
 
@@ -48,7 +49,7 @@ def test_the_docx_is_a4_times_new_roman_with_the_dvc_table_as_a_real_word_table(
     assert [c.text for c in table.rows[1].cells][2:5] == [
         "Kết quả thực hiện của đơn vị",
         "So với báo cáo chuyên đề tháng 7/2023",
-        "So với chỉ tiêu Ủy ban quốc gia về CĐS đề ra (80%)",
+        "So với chỉ tiêu Ủy ban quốc gia về CĐS đề ra (≥ 80%)",
     ]
     units = [[c.text for c in r.cells] for r in table.rows[2:29]]
     assert [u[0] for u in units] == [str(n) for n in range(1, 28)]
@@ -97,7 +98,7 @@ def test_build_report_renders_a_draft_from_the_data_when_nothing_was_published(a
     )
     if fmt == "html":
         html = data.decode()
-        assert '<h1 class="report-title">BÁO CÁO CHUYÊN ĐỀ</h1>' in html
+        assert '<h1 class="doc-title">BÁO CÁO CHUYÊN ĐỀ</h1>' in html
         assert "<script" not in html
     elif fmt == "docx":
         assert len(dvc_docx_table(Document(io.BytesIO(data))).rows) == 30
@@ -114,3 +115,35 @@ def test_build_report_renders_the_published_snapshot(august_report, staff, tmp_p
         "build_report", "2023-08", "--format", "html", "--output", str(tmp_path / "r.html"), stdout=out
     )
     assert "(bản phát hành phiên bản 1, số 08/BC-STTTT, 5 mục số liệu)" in out.getvalue()
+
+
+def test_the_same_figures_in_html_docx_and_pdf(august_report, tmp_path):
+    """One formatter (core.numbers) for every output: amounts with " đ", targets as "≥ 80%", and the
+    province's DVC figure printed once, as its TỔNG row prints it (not "99%" in the table beside
+    "99,45%" in the commentary)."""
+    document = compose_document(august_report)
+    html = render_bytes(document, "html").decode()
+    assert '<span class="doc-figure">13.147.681.648 đ</span>' in html  # never split over two lines
+    html = " ".join(lxml_html.fromstring(html).text_content().split())
+    docx = Document(io.BytesIO(render_bytes(document, "docx")))
+    docx_text = "\n".join(  # a figure and its unit are joined by a no-break space in Word
+        [p.text for p in docx.paragraphs] + [c.text for t in docx.tables for r in t.rows for c in r.cells]
+    )
+    assert "12.906.957.546\u00a0đ" in docx_text
+    docx_text = docx_text.replace("\u00a0", " ")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_bytes(document, "pdf"))
+    pdf_text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    figures = [
+        "13.147.681.648 đ",
+        "12.906.957.546 đ",
+        "(≥ 80%)",
+        "(≥ 50%)",
+        "toàn tỉnh đạt 99% (đến ngày 30/9/2023)",
+        "với tổng số tiền 13.147.681.648 đ; từ đầu năm 2023: 37.895 giao dịch, 163.788.841.373 đ",
+    ]
+    for name, text in (("html", html), ("docx", docx_text), ("pdf", pdf_text)):
+        assert (name, [f for f in figures if f not in text]) == (name, [])
+        assert (name, "99,45%" in text, ">=" in text) == (name, False, False)

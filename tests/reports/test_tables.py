@@ -15,6 +15,10 @@ def pct(text):
     return P.as_generated(text if text.endswith("%") else text + "%")
 
 
+def amount(text):
+    return text if text == "-" else P.as_generated(text) + " đ"
+
+
 def expected_dvc(printed_rows):
     return [
         [str(n), *(pct(c) if i in (0, 3) else c for i, c in enumerate(cells))]
@@ -38,10 +42,10 @@ class TestTheAugustReport:
         assert [c["text"] for c in table["header"][1]] == [
             "Kết quả thực hiện của đơn vị",
             "So với báo cáo chuyên đề tháng 7/2023",
-            "So với chỉ tiêu Ủy ban quốc gia về CĐS đề ra (80%)",
+            "So với chỉ tiêu Ủy ban quốc gia về CĐS đề ra (≥ 80%)",
             "Kết quả thực hiện của đơn vị",
             "So với báo cáo chuyên đề tháng 7/2023",
-            "So với chỉ tiêu Ủy ban quốc gia về CĐS đề ra (50%)",
+            "So với chỉ tiêu Ủy ban quốc gia về CĐS đề ra (≥ 50%)",
         ]
         assert table["header"][0][2] == {
             "text": "Tỷ lệ DVCTT phát sinh hồ sơ trực tuyến (đến thời điểm báo cáo 30/9/2023)",
@@ -82,8 +86,9 @@ class TestTheAugustReport:
             }
         ]
         tax = tables(doc)["tax"]
+        # Amounts (every second column) are printed with " đ"; "-" (no transaction) stays "-".
         assert [r["cells"][1:] for r in unit_rows(tax)] == [
-            [name, *(P.as_generated(c) for c in cells)]
+            [name, *(P.as_generated(c) if i % 2 == 0 else amount(c) for i, c in enumerate(cells))]
             for name, (_, *cells) in zip(
                 [
                     "Thành phố Đồng Xoài", "Thị xã Bình Long", "Thị xã Phước Long", "Huyện Bù Đăng", "Huyện Bù Đốp",
@@ -95,8 +100,13 @@ class TestTheAugustReport:
             )
         ]  # fmt: skip
         assert row(tax, "DONGPHU")["cells"][4:6] == ["-", "-"]
-        assert row(tax, "total")["cells"][2:] == [P.as_generated(v) for v in P.AUGUST_TAX_TOTAL]
-        assert row(tax, "grand_total")["cells"][2:] == [P.as_generated(v) for v in P.AUGUST_TAX_GRAND]
+        assert row(tax, "total")["cells"][2:] == [
+            P.as_generated(v) if i % 2 == 0 else amount(v) for i, v in enumerate(P.AUGUST_TAX_TOTAL)
+        ]
+        assert row(tax, "grand_total")["cells"][2:] == [
+            "3.672", "13.147.681.648 đ", "37.895", "163.788.841.373 đ"
+        ]  # fmt: skip
+        assert row(tax, "DONGXOAI")["cells"][2:4] == ["543", "5.144.126.233 đ"]
         assert [c["text"] for c in tax["header"][0]] == ["TT", "TÊN ĐƠN VỊ", "Tháng 8/2023", "Năm 2023"]
 
     def test_the_hotline_and_communication_paragraphs(self, august_report):
