@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
-from core.api import ApiView
+from core.api import ApiJSONParser, ApiView, ErrorSerializer
 from core.periods import parse_period
 from core.roles import Role, role_of
 from indicators.models import DataValue, Indicator
@@ -59,11 +59,6 @@ class TransitionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="the version the caller saw (409 if stale)")
     comment = serializers.CharField(required=False, help_text="return/: why the report is returned")
     reason = serializers.CharField(required=False, help_text="unlock/: why the period is reopened")
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -131,7 +126,7 @@ class SubmissionListView(ApiView):
 
 
 class TransitionView(ApiView):
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [ApiJSONParser, FormParser]
     verb = ""
 
     def post(self, request, unit, period):
