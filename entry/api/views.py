@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
@@ -21,6 +21,28 @@ from indicators.models import DataValue, Indicator
 from units.models import Unit
 
 from ..services import completeness, history, transitions
+
+INDICATOR = OpenApiParameter(
+    "indicator",
+    str,
+    OpenApiParameter.PATH,
+    description="mã chỉ tiêu",
+    examples=[OpenApiExample("DVC-SVC-RATE", value="DVC-SVC-RATE", summary="Tỷ lệ hồ sơ trực tuyến")],
+)
+UNIT = OpenApiParameter(
+    "unit",
+    str,
+    OpenApiParameter.PATH,
+    description="mã đơn vị",
+    examples=[OpenApiExample("DONGXOAI", value="DONGXOAI", summary="Thành phố Đồng Xoài")],
+)
+PERIOD = OpenApiParameter(
+    "period",
+    str,
+    OpenApiParameter.PATH,
+    description="kỳ YYYY-MM",
+    examples=[OpenApiExample("2023-08", value="2023-08", summary="Tháng 8/2023")],
+)
 
 
 def _period(text: str) -> str:
@@ -35,7 +57,9 @@ class SubmissionSerializer(serializers.Serializer):
     unit = serializers.CharField()
     unit_name = serializers.CharField()
     period = serializers.CharField()
-    state = serializers.CharField(allow_null=True, help_text="trạng thái: draft, submitted, returned, approved, unlocked")
+    state = serializers.CharField(
+        allow_null=True, help_text="trạng thái: draft, submitted, returned, approved, unlocked"
+    )
     state_label = serializers.CharField()
     deadline = serializers.DateField()
     timeliness = serializers.CharField(help_text="đúng hạn: on_time, late, waiting, missing, staff")
@@ -60,7 +84,9 @@ class TransitionSerializer(serializers.Serializer):
         required=False, help_text="phiên bản bạn đã xem; đã có thay đổi mới hơn thì trả 409"
     )
     comment = serializers.CharField(required=False, help_text="lý do trả lại báo cáo (bắt buộc khi trả lại)")
-    reason = serializers.CharField(required=False, help_text="lý do mở khóa kỳ đã duyệt (bắt buộc khi mở khóa)")
+    reason = serializers.CharField(
+        required=False, help_text="lý do mở khóa kỳ đã duyệt (bắt buộc khi mở khóa)"
+    )
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -108,7 +134,15 @@ def submission_item(row: completeness.UnitRow) -> dict:
         summary="Tình hình gửi báo cáo của các đơn vị trong một kỳ: trạng thái, hạn, đúng hạn / trễ hạn",
         description="Người báo cáo chỉ thấy đơn vị của mình; cán bộ Sở TT&TT và người xem thấy mọi đơn vị phải báo cáo.",
         tags=["Duyệt số liệu"],
-        parameters=[OpenApiParameter("period", str, required=True, description="YYYY-MM")],
+        parameters=[
+            OpenApiParameter(
+                "period",
+                str,
+                required=True,
+                description="kỳ YYYY-MM",
+                examples=[OpenApiExample("2023-08", value="2023-08", summary="Tháng 8/2023")],
+            )
+        ],
         responses=SubmissionListSerializer,
     )
 )
@@ -177,6 +211,7 @@ def _transition(verb, summary, description, fn, field=None):
             summary=summary,
             description=description,
             tags=["Duyệt số liệu"],
+            parameters=[UNIT, PERIOD],
             request=TransitionSerializer,
             responses={
                 200: SubmissionSerializer,
@@ -221,6 +256,7 @@ UnlockView = _transition(
         summary="Lịch sử thay đổi của một số liệu",
         description="Mọi lần ghi số liệu: ai, lúc nào, qua kênh nào, trước và sau.",
         tags=["Duyệt số liệu"],
+        parameters=[INDICATOR, UNIT, PERIOD],
         responses=HistorySerializer,
     )
 )

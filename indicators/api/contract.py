@@ -190,8 +190,7 @@ class ValueListSerializer(serializers.ListSerializer):
             return Reading(body_error="Gửi một đối tượng hoặc một danh sách số liệu (JSON).")
         if len(items) > max_items:
             return Reading(body_error=f"Mỗi lần gửi tối đa {max_items} số liệu.")
-        codes = {i.get("indicator") for i in items if isinstance(i, dict)}
-        self.child.kinds = kinds_of(codes)
+        self.child.kinds = kinds_of(i.get("indicator") for i in items if isinstance(i, dict))
         reading = Reading()
         for index, item in enumerate(items):
             one = self.child.read_item(item)
@@ -203,7 +202,8 @@ class ValueListSerializer(serializers.ListSerializer):
 
 
 def kinds_of(codes) -> dict[str, Kind]:
-    """How each indicator's text values are read (`Indicator.number_kind`), by code."""
+    """How each indicator's text values are read (`Indicator.number_kind`), by code (anything that
+    is not a usable code is skipped: the item's own errors say what is wrong with it)."""
     usable = {c for c in codes if isinstance(c, str) and "\x00" not in c}
     return {i.code: i.number_kind for i in Indicator.objects.filter(code__in=usable).only("code", "measure")}
 
@@ -312,9 +312,9 @@ class ValueSerializer(serializers.Serializer):
         return ItemReading(value_input, errors, warnings)
 
     def _kind_of(self, code) -> Kind:
-        if self.kinds is None or (isinstance(code, str) and code not in self.kinds):
-            self.kinds = {**(self.kinds or {}), **kinds_of({code})}
-        return self.kinds.get(code, Kind.NUMBER)
+        if self.kinds is None:  # one item on its own (a list looks all its codes up at once)
+            self.kinds = kinds_of([code])
+        return self.kinds.get(code, Kind.NUMBER) if isinstance(code, str) else Kind.NUMBER
 
     def to_internal_value(self, data):
         reading = self.read_item(data)

@@ -13,7 +13,7 @@ from .contract import ValueSerializer
 
 class TargetSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     value = serializers.FloatField(read_only=True)
     value_max = serializers.FloatField(read_only=True, allow_null=True)
 
@@ -35,7 +35,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     group_label = serializers.CharField(read_only=True)
     reported_by = serializers.ListField(child=serializers.CharField(), read_only=True)
 

@@ -4,7 +4,7 @@ the targets of the plan."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,7 +17,13 @@ from ..rows import as_float, filtered, values_for
 from ..serializers import IndicatorDetailSerializer, IndicatorSerializer, SeriesSerializer, TargetSerializer
 
 TAGS = ["Chỉ tiêu"]
-CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="mã chỉ tiêu, ví dụ DVC-SVC-RATE")
+CODE = OpenApiParameter(
+    "code",
+    str,
+    OpenApiParameter.PATH,
+    description="mã chỉ tiêu",
+    examples=[OpenApiExample("DVC-SVC-RATE", value="DVC-SVC-RATE", summary="Tỷ lệ hồ sơ trực tuyến")],
+)
 
 
 @extend_schema_view(

@@ -37,6 +37,7 @@ from ..serializers import DTISerializer
 )
 class DTIView(ApiView):
     renderer_classes = [ORJSONRenderer]
+    pagination_class = None  # one answer, not pages
 
     def get(self, request):
         params = request.query_params

@@ -95,6 +95,7 @@ class AggregateListView(ApiView):
 )
 class CompletenessView(ApiView):
     renderer_classes = [ORJSONRenderer]
+    pagination_class = None  # one answer, not pages
 
     def get(self, request):
         params = request.query_params

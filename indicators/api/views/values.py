@@ -10,7 +10,13 @@ from __future__ import annotations
 import orjson
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -55,9 +61,27 @@ VALUE_LIST_PARAMETERS = [
     OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="định dạng kết quả"),
 ]
 ADDRESS = [
-    OpenApiParameter("indicator", str, OpenApiParameter.PATH, description="mã chỉ tiêu"),
-    OpenApiParameter("unit", str, OpenApiParameter.PATH, description="mã đơn vị"),
-    OpenApiParameter("period", str, OpenApiParameter.PATH, description="kỳ YYYY-MM"),
+    OpenApiParameter(
+        "indicator",
+        str,
+        OpenApiParameter.PATH,
+        description="mã chỉ tiêu",
+        examples=[OpenApiExample("DVC-SVC-RATE", value="DVC-SVC-RATE", summary="Tỷ lệ hồ sơ trực tuyến")],
+    ),
+    OpenApiParameter(
+        "unit",
+        str,
+        OpenApiParameter.PATH,
+        description="mã đơn vị",
+        examples=[OpenApiExample("DONGXOAI", value="DONGXOAI", summary="Thành phố Đồng Xoài")],
+    ),
+    OpenApiParameter(
+        "period",
+        str,
+        OpenApiParameter.PATH,
+        description="kỳ YYYY-MM",
+        examples=[OpenApiExample("2023-08", value="2023-08", summary="Tháng 8/2023")],
+    ),
 ]
 PRECONDITIONS = [
     OpenApiParameter(
