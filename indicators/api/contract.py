@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField
@@ -79,7 +80,8 @@ class TextField(serializers.CharField):
         kwargs.setdefault("trim_whitespace", False)
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
-        self.validators = []  # the checks below, with the messages above
+        # The checks below run first, with the messages above; the length validator stays for the schema.
+        self.validators = [v for v in self.validators if isinstance(v, MaxLengthValidator)]
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
