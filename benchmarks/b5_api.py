@@ -75,7 +75,7 @@ from django.test import Client  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from indicators import engine  # noqa: E402
-from indicators.api.views import VALUE_ITEM, VALUE_ORDER  # noqa: E402
+from indicators.api.rows import VALUE_ITEM, VALUE_ORDER  # noqa: E402
 from indicators.models import DataValue, Indicator  # noqa: E402
 from indicators.status import flags_from_bits  # noqa: E402
 from units.services import create_or_update_user  # noqa: E402

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A NUL in an address or a query parameter: 404/400 before any view queries PostgreSQL with it.
+    "core.middleware.RefuseNulMiddleware",
     # Vietnamese 403/404 pages for what views raise, in every mode (core/errors.py).
     "core.errors.FriendlyErrorsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Vietnamese lockout page.

@@ -1,22 +1,30 @@
 """The plumbing every `/api/v1/` view of ours shares: who may call
 (`ApiPermission`: token or session; anonymous read-only only with `PUBLIC_API=1`), throttling per
-token (`ApiThrottle`), limit/offset pages with `next` links (`ApiPagination`), JSON errors with
-Vietnamese messages (`api_exception_handler`) and `ETag` / `Last-Modified` with 304 (`ApiView`).
+token (`ApiThrottle`), limit/offset pages with `next` links (`ApiPagination`), JSON bodies read
+safely (`ApiJSONParser`), JSON errors with Vietnamese messages (`api_exception_handler`), `ETag` /
+`Last-Modified` with 304 and `If-Match` preconditions (`ApiView`, `check_preconditions`).
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import json
 import logging
+import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser, get_encoding
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -85,12 +93,48 @@ class ApiThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
+# The farthest a page may start. More rows than any table of ours will hold, and far below the 64-bit
+# integers both databases take: `?offset=99999999999999999999` was a numeric overflow (500).
+MAX_OFFSET = 1_000_000_000
+OFFSET_MESSAGE = 'Vị trí bắt đầu "offset" phải là số nguyên từ 0 đến 1.000.000.000.'
+LIMIT_MESSAGE = 'Số mục mỗi trang "limit" phải là số nguyên dương.'
+_DIGITS = re.compile(r"[0-9]+")
+
+
 class ApiPagination(LimitOffsetPagination):
-    """`?limit=&offset=`, `count`, `next` and `previous` links; the largest page is a setting."""
+    """`?limit=&offset=`, `count`, `next` and `previous` links; the largest page is a setting.
+
+    A limit above the largest page is cut to it (as DRF does); a limit or offset that is not a whole
+    number, or an offset past `MAX_OFFSET`, is a 400 naming the parameter (DRF silently read 0)."""
+
+    limit_query_description = "Số mục mỗi trang (mặc định 100, tối đa theo cấu hình API_MAX_PAGE_SIZE)"
+    offset_query_description = "Bỏ qua bao nhiêu mục đầu (0 đến 1.000.000.000)"
 
     @property
     def max_limit(self):
         return getattr(settings, "API_MAX_PAGE_SIZE", 10000)
+
+    def get_limit(self, request):
+        text = request.query_params.get(self.limit_query_param, "")
+        if text == "":
+            return self.default_limit
+        if not _DIGITS.fullmatch(text) or int(text[:19]) == 0:
+            raise exceptions.ValidationError({self.limit_query_param: [LIMIT_MESSAGE]})
+        return min(int(text[:19]), self.max_limit) if self.max_limit else int(text[:19])
+
+    def get_offset(self, request):
+        text = request.query_params.get(self.offset_query_param, "")
+        if text == "":
+            return 0
+        if not _DIGITS.fullmatch(text) or len(text) > 10 or int(text) > MAX_OFFSET:
+            raise exceptions.ValidationError({self.offset_query_param: [OFFSET_MESSAGE]})
+        return int(text)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        parameters[0]["schema"] = {"type": "integer", "minimum": 1}
+        parameters[1]["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}
+        return parameters
 
     def paginate_rows(self, fetch, count, request, default_limit=None):
         """Page through rows without a separate COUNT when the first page holds everything.
@@ -111,7 +155,7 @@ class ApiPagination(LimitOffsetPagination):
         return rows[: self.limit]
 
     def _limit_or(self, request, default_limit):
-        if self.limit_query_param in request.query_params:
+        if request.query_params.get(self.limit_query_param, "") != "":
             return self.get_limit(request)
         return min(default_limit, self.max_limit)
 
@@ -122,6 +166,88 @@ class ApiPagination(LimitOffsetPagination):
             "previous": self.get_previous_link(),
             "results": results,
         }
+
+
+# The page parameters of the views that page by hand (`paginate_rows`), documented as the paginator's.
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "limit", {"type": "integer", "minimum": 1}, description=ApiPagination.limit_query_description
+    ),
+    OpenApiParameter(
+        "offset",
+        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+        description=ApiPagination.offset_query_description,
+    ),
+]
+
+
+# ------------------------------------------------------------------------------------ JSON bodies
+MAX_JSON_DEPTH = 64
+
+
+class BodyError(exceptions.ParseError):
+    """A body that is JSON but that no view of ours can take; its message says why (Vietnamese)."""
+
+
+def _lone_surrogate(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"\\u{ord(exc.object[exc.start]):04x}"
+    return None
+
+
+def check_json_tree(data) -> None:
+    """Refuse what a parsed JSON document may hold and the database may not: nesting deeper than
+    `MAX_JSON_DEPTH` and lone UTF-16 surrogates (`"\\ud800"`: PostgreSQL cannot store them). Walked
+    without recursion, so the check itself cannot overflow the stack."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise BodyError(
+                    _("Dữ liệu JSON lồng nhau quá sâu (tối đa %(n)d cấp).") % {"n": MAX_JSON_DEPTH}
+                )
+            children = node.items() if isinstance(node, dict) else ((None, v) for v in node)
+            for key, value in children:
+                if isinstance(key, str) and (bad := _lone_surrogate(key)):
+                    raise BodyError(_surrogate_message(bad))
+                stack.append((value, depth + 1))
+        elif isinstance(node, str) and (bad := _lone_surrogate(node)):
+            raise BodyError(_surrogate_message(bad))
+
+
+def _surrogate_message(bad: str) -> str:
+    return _("Dữ liệu gửi lên chứa ký tự không hợp lệ: nửa cặp UTF-16 (%(char)s) đứng riêng.") % {"char": bad}
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+class ApiJSONParser(JSONParser):
+    """JSON bodies as our views read them.
+
+    JSON fractions are read as `Decimal`, so `92.9` stays 92.9 and `1e400` is a number too large, not
+    `inf`; NaN and Infinity are refused (strict JSON). A document nested too deep (a 100,000-deep list
+    overflowed the parser's recursion: 500) or holding a lone surrogate is a 400 with the reason.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = get_encoding(parser_context or {})
+        try:
+            data = json.load(
+                codecs.getreader(encoding)(stream), parse_float=Decimal, parse_constant=_refuse_constant
+            )
+        except RecursionError:
+            raise BodyError(
+                _("Dữ liệu JSON lồng nhau quá sâu (tối đa %(n)d cấp).") % {"n": MAX_JSON_DEPTH}
+            ) from None
+        except ValueError as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+        check_json_tree(data)
+        return data
 
 
 # ---------------------------------------------------------------------------------------- errors
@@ -146,6 +272,7 @@ MESSAGES = {
     exceptions.UnsupportedMediaType: lambda exc: _(
         "Chỉ nhận dữ liệu dạng JSON (Content-Type: application/json)."
     ),
+    BodyError: lambda exc: str(exc.detail),
     exceptions.ParseError: lambda exc: _("Dữ liệu gửi lên không phải JSON hợp lệ."),
     exceptions.Throttled: _throttled_message,
 }
@@ -209,12 +336,70 @@ def api_not_found(request, *args, **kwargs):
     )
 
 
+# --------------------------------------------------------------------------- ETag and preconditions
+def etag_of(content: bytes) -> str:
+    """A strong ETag: a digest of the body, so it changes with anything shown."""
+    return f'"{hashlib.blake2b(content, digest_size=16).hexdigest()}"'
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Một lỗi: thông báo và mã lỗi."""
+
+    detail = serializers.CharField(help_text="thông báo lỗi")
+    code = serializers.CharField(help_text="mã lỗi")
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+def check_preconditions(
+    request, current_etag: str | None, *, changed: str, missing: str, exists: str
+) -> None:
+    """`If-Match` / `If-None-Match` of a write against the resource's current ETag (None: it does not
+    exist), as RFC 9110 §13.1 says: If-Match needs a strong match or `*` on an existing resource;
+    `If-None-Match: *` means "create only". The messages say what failed."""
+    if_match = request.headers.get("If-Match")
+    if if_match is not None:
+        tags = parse_etags(if_match)
+        if current_etag is None:
+            raise PreconditionFailed(missing)
+        if "*" not in tags and current_etag not in tags:
+            raise PreconditionFailed(changed)
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None and current_etag is not None:
+        tags = parse_etags(if_none_match)
+        if "*" in tags or current_etag in tags:
+            raise PreconditionFailed(exists)
+
+
+# ------------------------------------------------------------------------------------- OpenAPI
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The token header in the API docs, described in Vietnamese (drf-spectacular's own is English)."""
+
+    target_class = "rest_framework.authentication.TokenAuthentication"
+    name = "tokenAuth"
+    match_subclasses = True
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token của tài khoản, gửi kèm tiền tố "Token": `Authorization: Token <khóa>`.',
+        }
+
+
 # ----------------------------------------------------------------------------------------- views
 class ApiMixin:
-    """What every API view of ours shares: access, throttling, errors, ETag / Last-Modified."""
+    # What every API view of ours shares: access, throttling, errors, ETag / Last-Modified. (A comment,
+    # not a docstring: drf-spectacular would print a docstring as every operation's description.)
 
     permission_classes = [ApiPermission]
     throttle_classes = [ApiThrottle]
+    parser_classes = [ApiJSONParser, FormParser, MultiPartParser]
     pagination_class = ApiPagination
     # Set by a view when it knows when its data last changed (e.g. max(updated_at) of the rows).
     last_modified = None
@@ -238,12 +423,17 @@ class ApiMixin:
             response.accepted_media_type = "application/json"
             response.renderer_context = self.get_renderer_context()
             return response
+        if request.method in ("PUT", "PATCH") and response.status_code in (200, 201):
+            # The answer to a write is the resource as it now is: its ETag goes with it (If-Match).
+            response.render()
+            response["ETag"] = etag_of(response.content)
+            return response
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         response.render()
         # The ETag is a digest of the body, so it changes with anything shown (values, statuses
         # recomputed later, targets); Last-Modified only tracks the values' own updated_at.
-        etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
+        etag = etag_of(response.content)
         response["ETag"] = etag
         last_modified = None
         if self.last_modified is not None:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from core.periods import add_months, parse_period
+from indicators import exports
 from indicators.choices import GROUP_LABELS, Pillar, QualityFlag, Status
 from indicators.dti import rank_units
 from indicators.models import Completeness, DataValue, DTIPillar, DTIScore, Indicator, ProvinceAggregate
@@ -593,25 +594,12 @@ def table_records(rows: list[dict]) -> list[list]:
 
 
 def indicator_table_file(indicator: dict, rows: list[dict], fmt: str) -> tuple[bytes, str]:
-    """XLSX (numbers as numbers, for Excel) or CSV (UTF-8 with BOM, dot decimals, for other systems)."""
-    import csv
-    import io
-
+    """XLSX (numbers as numbers, for Excel) or CSV (UTF-8 with BOM, dot decimals, for other systems),
+    through the one writer that keeps every text a text (`indicators.exports`)."""
     records = table_records(rows)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(TABLE_COLUMNS)
-        writer.writerows(records)
-        return buf.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(indicator["code"][:31])
-    ws.append([f"{indicator['code']} — {indicator['name']}"])
-    ws.append(list(TABLE_COLUMNS))
-    for record in records:
-        ws.append(record)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return exports.write_csv(list(TABLE_COLUMNS), records), "text/csv; charset=utf-8"
+    content = exports.write_xlsx(
+        list(TABLE_COLUMNS), records, sheet=indicator["code"], title=f"{indicator['code']} — {indicator['name']}"
+    )
+    return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

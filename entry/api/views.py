@@ -9,18 +9,40 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
-from core.api import ApiView
+from core.api import ApiJSONParser, ApiView, ErrorSerializer
 from core.periods import parse_period
 from core.roles import Role, role_of
 from indicators.models import DataValue, Indicator
 from units.models import Unit
 
 from ..services import completeness, history, transitions
+
+INDICATOR = OpenApiParameter(
+    "indicator",
+    str,
+    OpenApiParameter.PATH,
+    description="mã chỉ tiêu",
+    examples=[OpenApiExample("DVC-SVC-RATE", value="DVC-SVC-RATE", summary="Tỷ lệ hồ sơ trực tuyến")],
+)
+UNIT = OpenApiParameter(
+    "unit",
+    str,
+    OpenApiParameter.PATH,
+    description="mã đơn vị",
+    examples=[OpenApiExample("DONGXOAI", value="DONGXOAI", summary="Thành phố Đồng Xoài")],
+)
+PERIOD = OpenApiParameter(
+    "period",
+    str,
+    OpenApiParameter.PATH,
+    description="kỳ YYYY-MM",
+    examples=[OpenApiExample("2023-08", value="2023-08", summary="Tháng 8/2023")],
+)
 
 
 def _period(text: str) -> str:
@@ -35,10 +57,12 @@ class SubmissionSerializer(serializers.Serializer):
     unit = serializers.CharField()
     unit_name = serializers.CharField()
     period = serializers.CharField()
-    state = serializers.CharField(allow_null=True, help_text="draft, submitted, returned, approved, unlocked")
+    state = serializers.CharField(
+        allow_null=True, help_text="trạng thái: draft, submitted, returned, approved, unlocked"
+    )
     state_label = serializers.CharField()
     deadline = serializers.DateField()
-    timeliness = serializers.CharField(help_text="on_time, late, waiting, missing, staff")
+    timeliness = serializers.CharField(help_text="đúng hạn: on_time, late, waiting, missing, staff")
     timeliness_label = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     submitted_by = serializers.CharField(allow_null=True)
@@ -56,14 +80,13 @@ class SubmissionListSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text="the version the caller saw (409 if stale)")
-    comment = serializers.CharField(required=False, help_text="return/: why the report is returned")
-    reason = serializers.CharField(required=False, help_text="unlock/: why the period is reopened")
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    version = serializers.IntegerField(
+        required=False, help_text="phiên bản bạn đã xem; đã có thay đổi mới hơn thì trả 409"
+    )
+    comment = serializers.CharField(required=False, help_text="lý do trả lại báo cáo (bắt buộc khi trả lại)")
+    reason = serializers.CharField(
+        required=False, help_text="lý do mở khóa kỳ đã duyệt (bắt buộc khi mở khóa)"
+    )
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -109,8 +132,17 @@ def submission_item(row: completeness.UnitRow) -> dict:
 @extend_schema_view(
     get=extend_schema(
         summary="Tình hình gửi báo cáo của các đơn vị trong một kỳ: trạng thái, hạn, đúng hạn / trễ hạn",
+        description="Người báo cáo chỉ thấy đơn vị của mình; cán bộ Sở TT&TT và người xem thấy mọi đơn vị phải báo cáo.",
         tags=["Duyệt số liệu"],
-        parameters=[OpenApiParameter("period", str, required=True, description="YYYY-MM")],
+        parameters=[
+            OpenApiParameter(
+                "period",
+                str,
+                required=True,
+                description="kỳ YYYY-MM",
+                examples=[OpenApiExample("2023-08", value="2023-08", summary="Tháng 8/2023")],
+            )
+        ],
         responses=SubmissionListSerializer,
     )
 )
@@ -131,7 +163,7 @@ class SubmissionListView(ApiView):
 
 
 class TransitionView(ApiView):
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [ApiJSONParser, FormParser]
     verb = ""
 
     def post(self, request, unit, period):
@@ -162,7 +194,7 @@ class TransitionView(ApiView):
         return Response(submission_item(row) | {"state": sub.state})
 
 
-def _transition(verb, summary, fn, field=None):
+def _transition(verb, summary, description, fn, field=None):
     def run(self, request, unit, period, data, version):
         kwargs = {"user": request.user, "version": version, "source": "api"}
         if field:
@@ -177,7 +209,9 @@ def _transition(verb, summary, fn, field=None):
     return extend_schema_view(
         post=extend_schema(
             summary=summary,
+            description=description,
             tags=["Duyệt số liệu"],
+            parameters=[UNIT, PERIOD],
             request=TransitionSerializer,
             responses={
                 200: SubmissionSerializer,
@@ -190,18 +224,40 @@ def _transition(verb, summary, fn, field=None):
 
 
 SubmitView = _transition(
-    "submit", "Gửi báo cáo của đơn vị cho kỳ (bản nháp hoặc bị trả lại → chờ duyệt)", transitions.submit
+    "submit",
+    "Gửi báo cáo của đơn vị cho kỳ (bản nháp hoặc bị trả lại → chờ duyệt)",
+    "Người báo cáo của đơn vị gửi số liệu của kỳ để Sở TT&TT duyệt; từ lúc này số liệu bị khóa với họ.",
+    transitions.submit,
 )
-ApproveView = _transition("approve", "Duyệt báo cáo (chờ duyệt → đã duyệt, khóa số liệu)", transitions.approve)
+ApproveView = _transition(
+    "approve",
+    "Duyệt báo cáo (chờ duyệt → đã duyệt, khóa số liệu)",
+    "Cán bộ Sở TT&TT duyệt: số liệu của kỳ được công bố và khóa với mọi kênh ghi.",
+    transitions.approve,
+)
 ReturnView = _transition(
-    "return", "Trả lại báo cáo kèm ý kiến (chờ duyệt → bị trả lại)", transitions.return_submission, "comment"
+    "return",
+    "Trả lại báo cáo kèm ý kiến (chờ duyệt → bị trả lại)",
+    "Cán bộ Sở TT&TT trả lại để đơn vị sửa; bắt buộc ghi ý kiến (comment).",
+    transitions.return_submission,
+    "comment",
 )
-UnlockView = _transition("unlock", "Mở khóa báo cáo đã duyệt, ghi rõ lý do", transitions.unlock, "reason")
+UnlockView = _transition(
+    "unlock",
+    "Mở khóa báo cáo đã duyệt, ghi rõ lý do",
+    "Cán bộ Sở TT&TT mở lại kỳ đã duyệt để sửa; bắt buộc ghi lý do (reason).",
+    transitions.unlock,
+    "reason",
+)
 
 
 @extend_schema_view(
     get=extend_schema(
-        summary="Lịch sử thay đổi của một số liệu", tags=["Duyệt số liệu"], responses=HistorySerializer
+        summary="Lịch sử thay đổi của một số liệu",
+        description="Mọi lần ghi số liệu: ai, lúc nào, qua kênh nào, trước và sau.",
+        tags=["Duyệt số liệu"],
+        parameters=[INDICATOR, UNIT, PERIOD],
+        responses=HistorySerializer,
     )
 )
 class ValueHistoryView(ApiView):

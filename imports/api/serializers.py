@@ -4,10 +4,16 @@ from core.periods import is_period, period_message
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
-    period = serializers.CharField(required=False, allow_blank=True, max_length=7)
-    dry_run = serializers.BooleanField(required=False, default=False)
-    skip_invalid = serializers.BooleanField(required=False, default=False)
+    """Tệp gửi lên để nhập số liệu."""
+
+    file = serializers.FileField(help_text="tệp xlsx, xls, ods hoặc csv")
+    period = serializers.CharField(
+        required=False, allow_blank=True, max_length=7, help_text="kỳ YYYY-MM khi tệp không ghi kỳ"
+    )
+    dry_run = serializers.BooleanField(required=False, default=False, help_text="chỉ kiểm tra, không ghi")
+    skip_invalid = serializers.BooleanField(
+        required=False, default=False, help_text="ghi các dòng đúng, bỏ qua dòng lỗi"
+    )
 
     def validate_period(self, value):
         if value and not is_period(value):

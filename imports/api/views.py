@@ -4,6 +4,7 @@ Without `?commit=1` the batch is validated and kept for review (status `dry_run`
 batch (or one sent with `skip_invalid`) is committed. HTTP status: 201 committed, 200 dry run,
 422 rejected (errors), 400 unreadable file or bad form, 403 a viewer."""
 
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -23,6 +24,25 @@ class CanImport(permissions.BasePermission):
         return role_of(request.user) in (Role.STAFF, Role.REPORTER)
 
 
+@extend_schema(
+    summary="Nhập số liệu từ tệp (xlsx, xls, ods, csv): kiểm tra, hoặc ghi với ?commit=1",
+    description=(
+        "Gửi tệp theo kiểu multipart (trường file, kỳ period YYYY-MM nếu tệp không ghi kỳ). Không có "
+        "?commit=1 thì chỉ kiểm tra và giữ lô để xem lại; có thì ghi lô sạch lỗi (hoặc bỏ qua dòng lỗi "
+        "với skip_invalid). Mã trả về: 201 đã ghi, 200 chỉ kiểm tra, 422 có lỗi (kèm từng lỗi theo "
+        "sheet, dòng, cột), 400 tệp không đọc được, 403 tài khoản chỉ xem."
+    ),
+    tags=["Nhập số liệu"],
+    parameters=[OpenApiParameter("commit", bool, description="1: ghi số liệu nếu lô không có lỗi")],
+    request={"multipart/form-data": ImportUploadSerializer},
+    responses={
+        200: OpenApiResponse(description="đã kiểm tra, chưa ghi (kết quả như import_workbook --json)"),
+        201: OpenApiResponse(description="đã ghi số liệu"),
+        400: OpenApiResponse(description="tệp không đọc được hoặc biểu mẫu sai"),
+        403: OpenApiResponse(description="tài khoản không được nhập số liệu"),
+        422: OpenApiResponse(description="lô có lỗi, không ghi gì"),
+    },
+)
 class ImportCreateView(APIView):
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [permissions.IsAuthenticated, CanImport]

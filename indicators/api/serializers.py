@@ -1,20 +1,19 @@
 """Serializers of the indicators API.
 
-The catalogue (indicators, targets) is small and goes through ModelSerializers. The value list does
-not: it is built from `.values_list()` rows (see views.py), and `ValueSerializer` only describes its
-items for the OpenAPI schema. Writes are validated item by item in views.py and by
-`indicators.services.record_values`; `ValueWriteSerializer` documents their shape.
+The catalogue (indicators, targets) is small and goes through ModelSerializers. The values have their
+own contract (`contract.ValueSerializer`); the rest here describe answers built from `.values_list()`
+rows (results, DTI, write results and errors) for the OpenAPI schema.
 """
 
 from rest_framework import serializers
 
-from ..choices import QualityFlag, Status
 from ..models import Indicator, Target
+from .contract import ValueSerializer
 
 
 class TargetSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     value = serializers.FloatField(read_only=True)
     value_max = serializers.FloatField(read_only=True, allow_null=True)
 
@@ -36,7 +35,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     group_label = serializers.CharField(read_only=True)
     reported_by = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -69,55 +68,8 @@ class IndicatorDetailSerializer(IndicatorSerializer):
         read_only_fields = fields
 
 
-class ValueSerializer(serializers.Serializer):
-    """One stored value with what the status engine computed for it (schema only)."""
-
-    indicator = serializers.CharField()
-    unit = serializers.CharField()
-    period = serializers.CharField(help_text="YYYY-MM")
-    value = serializers.FloatField(allow_null=True, help_text="tỷ lệ theo thang 0–100")
-    numerator = serializers.FloatField(allow_null=True)
-    denominator = serializers.FloatField(allow_null=True)
-    raw = serializers.CharField()
-    source = serializers.CharField()
-    note = serializers.CharField()
-    target = serializers.FloatField(allow_null=True)
-    status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
-    previous_period = serializers.CharField(allow_null=True)
-    previous_value = serializers.FloatField(allow_null=True)
-    change = serializers.FloatField(allow_null=True)
-    change_text = serializers.CharField(allow_null=True, help_text='"Tăng 0,9%", "Giảm 7,1%", "Bằng"')
-    flags = serializers.ListField(child=serializers.ChoiceField(choices=QualityFlag.choices))
-    updated_at = serializers.DateTimeField()
-
-
-class ValueWriteSerializer(serializers.Serializer):
-    """One value to write (schema only; POST accepts one object or a list of them)."""
-
-    indicator = serializers.CharField()
-    unit = serializers.CharField()
-    period = serializers.CharField(help_text="YYYY-MM")
-    value = serializers.FloatField(allow_null=True, help_text="số JSON; tỷ lệ theo thang 0–100")
-    numerator = serializers.FloatField(required=False, allow_null=True)
-    denominator = serializers.FloatField(required=False, allow_null=True)
-    raw = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
-    tiers = serializers.DictField(child=serializers.FloatField(), required=False, allow_null=True)
-
-
-class ValueUpdateSerializer(serializers.Serializer):
-    """The value fields of PUT/PATCH values/{indicator}/{unit}/{period}/ (schema only)."""
-
-    value = serializers.FloatField(allow_null=True)
-    numerator = serializers.FloatField(required=False, allow_null=True)
-    denominator = serializers.FloatField(required=False, allow_null=True)
-    raw = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
-    tiers = serializers.DictField(child=serializers.FloatField(), required=False, allow_null=True)
-
-
 class ItemErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
+    index = serializers.IntegerField(allow_null=True)
     field = serializers.CharField(allow_null=True)
     message = serializers.CharField()
 
@@ -135,6 +87,24 @@ class WriteErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     errors = ItemErrorSerializer(many=True)
+
+
+def page_of(item_serializer, name: str):
+    """The envelope of a paged list (`count`, `next`, `previous`, `results`) around ``item_serializer``."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(help_text="tổng số mục"),
+            "next": serializers.URLField(allow_null=True, help_text="địa chỉ trang sau"),
+            "previous": serializers.URLField(allow_null=True, help_text="địa chỉ trang trước"),
+            "results": item_serializer(many=True),
+            "__module__": __name__,
+        },
+    )
+
+
+ValuePageSerializer = page_of(ValueSerializer, "ValuePageSerializer")
 
 
 class SeriesLineSerializer(serializers.Serializer):
@@ -160,6 +130,9 @@ class AggregateSerializer(serializers.Serializer):
     unit_count = serializers.IntegerField()
     mismatch = serializers.BooleanField()
     message = serializers.CharField()
+
+
+AggregatePageSerializer = page_of(AggregateSerializer, "AggregatePageSerializer")
 
 
 class CompletenessSerializer(serializers.Serializer):

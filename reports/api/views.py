@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,10 +39,41 @@ def _report_row(request, report: Report) -> dict:
     }
 
 
-class ReportListView(APIView):
-    """Staff see drafts too; viewers and reporters see published reports only."""
+class ReportVersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="số phiên bản")
+    published_at = serializers.DateTimeField(help_text="thời điểm phát hành")
+    note = serializers.CharField(help_text="ghi chú phát hành")
 
-    @extend_schema(summary="Các báo cáo chuyên đề (phiên bản, tệp DOCX/PDF tải về)", responses={200: dict})
+
+class ReportFileSerializer(serializers.Serializer):
+    format = serializers.CharField(help_text="docx hoặc pdf")
+    version = serializers.IntegerField(allow_null=True, help_text="phiên bản; null là bản nháp")
+    size = serializers.IntegerField(help_text="dung lượng (byte)")
+    url = serializers.URLField(help_text="địa chỉ tải về")
+
+
+class ReportSerializer(serializers.Serializer):
+    """Một báo cáo chuyên đề tháng."""
+
+    period = serializers.CharField(help_text="kỳ YYYY-MM")
+    number = serializers.CharField(help_text="số báo cáo")
+    status = serializers.CharField(help_text="trạng thái (nháp, đã phát hành)")
+    issue_date = serializers.DateField(help_text="ngày ban hành")
+    data_date = serializers.DateField(help_text="số liệu tính đến ngày")
+    versions = ReportVersionSerializer(many=True)
+    page = serializers.URLField(help_text="trang xem báo cáo")
+    files = ReportFileSerializer(many=True)
+
+
+class ReportListView(APIView):
+    # Staff see drafts too; viewers and reporters see published reports only.
+
+    @extend_schema(
+        summary="Các báo cáo chuyên đề (phiên bản, tệp DOCX/PDF tải về)",
+        description="Cán bộ Sở TT&TT thấy cả bản nháp; các tài khoản khác chỉ thấy báo cáo đã phát hành.",
+        tags=["Báo cáo"],
+        responses=ReportSerializer(many=True),
+    )
     def get(self, request):
         reports = (
             Report.objects.visible_to(request.user)

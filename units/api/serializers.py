@@ -4,9 +4,9 @@ from ..models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    """A unit by its code; its parent by code too (never database ids)."""
+    """Một đơn vị theo mã; đơn vị cấp trên cũng theo mã (không dùng id trong cơ sở dữ liệu)."""
 
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:

@@ -21,8 +21,16 @@ def units_for(request):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Danh sách đơn vị", tags=["Đơn vị"]),
-    retrieve=extend_schema(summary="Một đơn vị theo mã", tags=["Đơn vị"]),
+    list=extend_schema(
+        summary="Danh sách đơn vị",
+        description="Các sở, ban, ngành, huyện, xã trong danh mục, lọc theo cấp và đơn vị cấp trên.",
+        tags=["Đơn vị"],
+    ),
+    retrieve=extend_schema(
+        summary="Một đơn vị theo mã",
+        description="Tên, tên viết tắt, cấp, đơn vị cấp trên và các tên gọi khác của đơn vị.",
+        tags=["Đơn vị"],
+    ),
 )
 class UnitViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UnitSerializer

@@ -1,3 +1,5 @@
+import errno
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +15,28 @@ def period_arg(text: str) -> str:
         return parse_period(text)
     except PeriodError as exc:
         raise CommandError(str(exc)) from None
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write the export to ``path``; a place that cannot be written is a Vietnamese CommandError (the
+    operator sees one line, not a traceback)."""
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise CommandError(f"Không ghi được tệp {path}: {_reason(path, exc)}.") from None
+
+
+def _reason(path: str, exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return f"thư mục {os.path.dirname(os.path.abspath(path))} không tồn tại"
+    if exc.errno == errno.EISDIR:
+        return "đây là một thư mục, không phải tệp"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "không có quyền ghi"
+    if exc.errno == errno.ENOSPC:
+        return "ổ đĩa đã đầy"
+    return exc.strerror or str(exc)
 
 
 class Command(BaseCommand):
@@ -54,8 +78,7 @@ class Command(BaseCommand):
         rows = exports.export_rows(qs)
         data = {"json": exports.to_json, "csv": exports.to_csv, "xlsx": exports.to_xlsx}[o["format"]](rows)
         if o["output"]:
-            with open(o["output"], "wb") as fh:
-                fh.write(data)
+            write_file(o["output"], data)
             self.stderr.write(f"Đã xuất {len(rows)} số liệu vào {o['output']}")
         elif o["format"] == "xlsx":
             sys.stdout.buffer.write(data)

@@ -1,0 +1,1 @@
+"""The indicators API views, one module per room: catalogue, values, results, DTI."""
