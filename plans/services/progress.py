@@ -21,7 +21,7 @@ from units.models import Unit
 
 from ..models import PlanTask, ProgressEvidence, QuarterReport, TaskProgress
 from ..rules import check_progress, read_percent, read_state
-from .transitions import WorkflowError, check_writer, lock_reason, open_report
+from .transitions import StaleVersion, WorkflowError, check_writer, lock_reason, open_report
 
 
 class ProgressInvalid(ValidationError):
@@ -54,7 +54,8 @@ def read_quarter(raw, task_year: int | None = None, today: datetime.date | None 
     """A quarter a report may be written for: ``YYYY-Qn`` of the plan's year, not in the future."""
     quarter = parse_quarter(raw)
     if task_year is not None and quarter_year(quarter) != task_year:
-        raise PeriodError(f"{quarter_label(quarter).capitalize()} không thuộc kế hoạch năm {task_year}.")
+        label = quarter_label(quarter)
+        raise PeriodError(f"{label[:1].upper()}{label[1:]} không thuộc kế hoạch năm {task_year}.")
     today = today or timezone.localdate()
     if quarter > quarter_of_day(today):
         raise PeriodError(
@@ -124,7 +125,7 @@ def save_progress(
         if reason:
             raise WorkflowError(reason)
         if version is not None and int(version) != report.version:
-            raise WorkflowError(
+            raise StaleVersion(
                 f"Báo cáo {report.label} đã thay đổi (bạn đang xem phiên bản {version}, hiện tại là "
                 f"phiên bản {report.version}); hãy tải lại trang."
             )
