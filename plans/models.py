@@ -282,6 +282,8 @@ class ProgressEvidence(models.Model):
     """A PDF or an image attached to a task's quarterly report, served only through a view that checks
     the reader may see that report."""
 
+    # The address of the file (/ke-hoach/minh-chung/<key>/): not a sequential id anyone could count up.
+    key = models.UUIDField(_("mã tệp"), default=uuid.uuid4, unique=True, editable=False)
     progress = models.ForeignKey(
         TaskProgress, verbose_name=_("báo cáo nhiệm vụ"), on_delete=models.CASCADE, related_name="evidence"
     )

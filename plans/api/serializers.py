@@ -46,7 +46,7 @@ def progress_item(progress: TaskProgress) -> dict:
         "approval_label": report.get_state_display(),
         "author": progress.author.username if progress.author else None,
         "updated_at": progress.updated_at.isoformat(),
-        "evidence": [{"id": e.pk, "filename": e.filename, "content_type": e.content_type, "size": e.size}
+        "evidence": [{"key": str(e.key), "filename": e.filename, "content_type": e.content_type, "size": e.size}
                      for e in progress.evidence.all()],
     }
 
@@ -99,7 +99,7 @@ class PlanTaskPageSerializer(serializers.Serializer):
 
 
 class EvidenceSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    key = serializers.UUIDField(help_text="tải về: /ke-hoach/minh-chung/<key>/ (cho người được xem báo cáo)")
     filename = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()

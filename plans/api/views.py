@@ -128,6 +128,10 @@ class PlanTaskProgressView(ApiView):
 
     def post(self, request, pk):
         task = get_object_or_404(plan_status.tasks_queryset(), pk=pk)
+        try:
+            transitions.check_writer(request.user, task.unit)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
         data = request.data if hasattr(request.data, "get") else {}
         missing = {name: [f'Thiếu trường "{name}" (bắt buộc).'] for name in REQUIRED if data.get(name) in (None, "")}
         wrong = {

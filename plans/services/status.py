@@ -107,10 +107,10 @@ def task_rows(tasks, today: datetime.date, values: QuerySet | None = None, upto:
 
 
 def state_counts(rows: list[TaskRow]) -> dict[str, int]:
-    """Tasks per latest approved state ("" = none approved yet) and overdue ones ("overdue")."""
-    counts = Counter(r.task.latest_state or "" for r in rows)
+    """Tasks per latest approved state ("none": none approved yet) and overdue ones ("overdue")."""
+    counts = Counter(r.task.latest_state or "none" for r in rows)
     counts["overdue"] = sum(1 for r in rows if r.overdue)
-    return {key: counts.get(key, 0) for key in [*TaskState.values, "", "overdue"]}
+    return {key: counts.get(key, 0) for key in [*TaskState.values, "none", "overdue"]}
 
 
 def by_agency(rows: list[TaskRow]) -> list[dict]:
