@@ -176,7 +176,7 @@ def _first_late(lines: list[TaskLine]) -> list[TaskLine]:
 
 
 def _report_table(rows) -> dict:
-    labels = ["STT", "Cơ quan", "Số nhiệm vụ", "Đã báo cáo", "Trạng thái báo cáo", "Ngày gửi", "Đúng hạn"]
+    labels = ["STT", "Cơ quan", "Nhiệm vụ phải báo cáo", "Đã báo cáo", "Trạng thái báo cáo", "Ngày gửi", "Đúng hạn"]
     out = []
     for number, row in enumerate(rows, start=1):
         sent = row.report.submitted_at if row.report else None

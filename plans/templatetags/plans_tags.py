@@ -39,3 +39,24 @@ def report_state_badge(state):
     return format_html(
         '<span class="badge report-{}" data-state="{}">{}</span>', state, state, ReportState(state).label
     )
+
+
+LEAD_COLUMNS = {"Cơ quan", "Nhiệm vụ"}
+WIDE_COLUMNS = {"Kết quả thực hiện", "Khó khăn, vướng mắc, đề xuất", "Chỉ tiêu KH57 phục vụ"}
+
+
+@register.filter
+def with_columns(cells, block):
+    """A document table row's cells as (column name, text, css class): the names label the cells of a
+    table stacked on a phone; the lead cell (the agency or the task) opens the row, long texts get a
+    line of their own, empty ones are left out."""
+    out = []
+    aligns = block.get("align") or []
+    for i, (label, cell) in enumerate(zip(block.get("columns", []), cells, strict=False)):
+        css = "lead-cell" if label in LEAD_COLUMNS else "wide-cell" if label in WIDE_COLUMNS else ""
+        if i < len(aligns) and aligns[i] == "right":
+            css += " al-right"
+        if cell in ("", "–"):
+            css += " blank"
+        out.append((label, cell, css.strip()))
+    return out
