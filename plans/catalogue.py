@@ -44,7 +44,7 @@ COLUMNS = (
     "indicators",
     "pillar",
 )
-PLAN_FIELDS = ("plan_title", "plan_number", "plan_date")
+HEADER_ROWS = 20
 _REF = re.compile(REF_REGEX)
 
 
@@ -107,12 +107,15 @@ def rows_from_xlsx(data: bytes, name: str, errors: list[str]) -> list[Row]:
         return []
     for sheet_name in workbook.sheet_names:
         table = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        start = next((i for i, r in enumerate(table) if any(_cell(v) for v in r)), None)
+        # The header is the first row (of the first HEADER_ROWS) holding at least half the columns: a
+        # title, a note or blank rows above it are left alone.
+        start = next(
+            (i for i, r in enumerate(table[:HEADER_ROWS]) if len(set(COLUMNS) & {_cell(v) for v in r}) * 2 >= len(COLUMNS)),
+            None,
+        )
         if start is None:
             continue
         header = [_cell(v) for v in table[start]]
-        if not set(COLUMNS) & set(header):
-            continue
         where = f"{name}, sheet '{sheet_name}', dòng {start + 1}"
         if not _has_columns(header, where, errors):
             return []
