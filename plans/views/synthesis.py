@@ -15,7 +15,8 @@ from core.periods import quarter_label
 from ..deadlines import synthesis_deadline
 from ..forms import PublishForm
 from ..models import PlanSynthesis
-from ..render import render_html
+from ..printing import printable
+from ..render import FORMATS, render_file
 from ..services import synthesis as service
 from ..services.transitions import plan_of
 from .common import is_staff, quarter_or_404, require_staff
@@ -52,7 +53,7 @@ def synthesis(request, quarter):
         {
             "plan": plan,
             "quarter": quarter,
-            "doc": document,
+            "doc": printable(document) if document else None,
             "version": version,
             "versions": PlanSynthesis.objects.filter(quarter=quarter).order_by("-version"),
             "is_staff": is_staff(request.user),
@@ -70,10 +71,9 @@ def synthesis_download(request, quarter, fmt):
     if document is None:
         raise Http404("Báo cáo tổng hợp quý này chưa được phát hành.")
     name = f"bao-cao-tong-hop-ke-hoach-{quarter}" + (f"-lan-{version.version}" if version else "-ban-nhap")
-    if fmt == "html":
-        response = HttpResponse(render_html(document), content_type="text/html; charset=utf-8")
-    else:
-        raise Http404()
+    if fmt not in FORMATS:
+        raise Http404("Định dạng này chưa được hỗ trợ.")
+    response = HttpResponse(render_file(document, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from indicators.models import DataValue
 from indicators.services import ValueInput, record_values
 from plans.models import PlanSynthesis, QuarterReport, TaskProgress
+from plans.printing import printable
 from plans.render import render_html
 from plans.services import synthesis
 from plans.services.transitions import plan_of
@@ -172,3 +173,29 @@ def test_the_overdue_list_follows_the_frozen_date(quarter):
         assert api.get("/api/v1/plan-tasks/?overdue=1").json()["results"] == []  # the due day itself
     with time_machine.travel(datetime.datetime(2023, 9, 1, 0, 30, tzinfo=TZ), tick=False):
         assert api.get("/api/v1/plan-tasks/?overdue=1").json()["count"] == 1
+
+
+def test_the_document_is_in_the_shared_renderers_shape(quarter):
+    """The shape of core.documents (docs/decisions/0006): front matter, parts, blocks section | paragraph |
+    table, tables with columns, header rows and body rows of cells."""
+    with at(22, 15):
+        doc = printable(synthesis.compose_document(plan_of("2023-Q3"), "2023-Q3"))
+    assert {"name", "header", "title", "edition", "subtitle", "meta", "opening", "parts", "closing", "signature"} <= set(doc)
+    assert doc["meta"] == ["Số: …/BC-STTTT", "Bình Phước, ngày 22 tháng 9 năm 2023", ""]
+    assert [p["title"] for p in doc["parts"]] == [
+        "1. TÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN",
+        "2. NHIỆM VỤ QUÁ HẠN HOẶC GẶP VƯỚNG MẮC",
+        "3. KẾT QUẢ THỰC HIỆN NHIỆM VỤ ĐƯỢC PHÂN CÔNG",
+        "4. HOẠT ĐỘNG CỦA BAN CHỈ ĐẠO",
+    ]
+    sections = [s for p in doc["parts"] for s in p["blocks"]]
+    assert {s["type"] for s in sections} == {"section"}
+    assert sections[0]["title"] == "1.1. Các cơ quan gửi báo cáo (hạn gửi: trước ngày 20/09/2023)"
+    assert [s["title"] for s in doc["parts"][2]["blocks"]][:3] == [
+        "3.1. Sở Thông tin và Truyền thông", "3.2. Văn phòng UBND tỉnh", "3.3. Công an tỉnh"]
+    for s in sections:
+        for b in s["blocks"]:
+            assert b["type"] in ("paragraph", "table")
+            if b["type"] == "table":
+                assert len(b["header"][0]) == len(b["columns"]) == len(b["align"])
+                assert all(len(r["cells"]) == len(b["columns"]) for r in b["rows"])
