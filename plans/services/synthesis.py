@@ -167,8 +167,9 @@ def task_table(key: str, lines: list[TaskLine], quarter: str, with_unit: bool = 
         rows.append({"key": t.ref, "cells": [c or DASH for c in cells]})
     align = ["left"] * len(labels)
     align[labels.index("Tỷ lệ hoàn thành")] = "right"
+    widths = [7, 20, *([10] if with_unit else []), 9, 12, 7, 17, 15, 15]
     return {"type": "table", "key": key, "columns": labels, "header": _header(*labels), "rows": rows,
-            "align": align, "small": True}
+            "align": align, "widths": widths, "small": True}
 
 
 def _first_late(lines: list[TaskLine]) -> list[TaskLine]:
