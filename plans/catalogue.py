@@ -187,6 +187,10 @@ def validate(rows: list[Row], *, units: set[str], indicators: set[str], errors: 
     refs: dict[tuple[int, str], Row] = {}
     for row in rows:
         c = row.cells
+        nul = [k for k, v in c.items() if isinstance(v, str) and "\x00" in v]
+        if nul:
+            errors.extend(f"{row.at(k)}: chứa ký tự không hợp lệ (NUL)" for k in nul)
+            continue
         try:
             year = int(c.get("year", ""))
             if not MIN_YEAR <= year <= MAX_YEAR:

@@ -5,14 +5,17 @@ from django.urls import path, re_path
 import core.converters  # noqa: F401  (registers <quarter:…>)
 from core.periods import QUARTER_URL_REGEX
 
+from .models import REF_REGEX
 from .views import dashboard, imports, reporting, review, synthesis
+
+REF_URL_REGEX = REF_REGEX.strip("^$")
 
 app_name = "plans"
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
     path("<int:year>/", dashboard.dashboard, name="dashboard"),
-    path("<int:year>/nhiem-vu/<str:ref>/", dashboard.task_detail, name="task_detail"),
+    re_path(rf"^(?P<year>[0-9]{{4}})/nhiem-vu/(?P<ref>{REF_URL_REGEX})/$", dashboard.task_detail, name="task_detail"),
     path("bao-cao/", reporting.report_home, name="report_home"),
     path("bao-cao/<slug:unit>/<quarter:quarter>/", reporting.report_form, name="report_form"),
     path("minh-chung/<uuid:key>/", reporting.evidence_download, name="evidence_download"),

@@ -74,7 +74,7 @@ def report_item(row: UnitRow) -> dict:
 
 
 # ------------------------------------------------------------------------------ schema (OpenAPI)
-class LatestSerializer(serializers.Serializer):
+class PlanTaskLatestSerializer(serializers.Serializer):
     quarter = serializers.CharField(help_text="YYYY-Qn")
     state = serializers.ChoiceField(choices=TaskState.choices)
     percent = serializers.IntegerField(min_value=0, max_value=100)
@@ -88,7 +88,7 @@ class PlanTaskSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="nội dung nhiệm vụ như in trong kế hoạch")
     due = serializers.DateField(allow_null=True, help_text="thời hạn (ngày cuối cùng còn đúng hạn)")
     indicators = serializers.ListField(child=serializers.CharField(), help_text="mã các chỉ tiêu KH57 phục vụ")
-    latest = LatestSerializer(allow_null=True, help_text="báo cáo quý gần nhất đã được Sở TT&TT duyệt")
+    latest = PlanTaskLatestSerializer(allow_null=True, help_text="báo cáo quý gần nhất đã được Sở TT&TT duyệt")
 
 
 class PlanTaskPageSerializer(serializers.Serializer):
@@ -98,14 +98,14 @@ class PlanTaskPageSerializer(serializers.Serializer):
     results = PlanTaskSerializer(many=True)
 
 
-class EvidenceSerializer(serializers.Serializer):
+class PlanEvidenceSerializer(serializers.Serializer):
     key = serializers.UUIDField(help_text="tải về: /ke-hoach/minh-chung/<key>/ (cho người được xem báo cáo)")
     filename = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
 
 
-class ProgressSerializer(serializers.Serializer):
+class PlanProgressSerializer(serializers.Serializer):
     quarter = serializers.CharField()
     state = serializers.ChoiceField(choices=TaskState.choices)
     state_label = serializers.CharField()
@@ -116,7 +116,7 @@ class ProgressSerializer(serializers.Serializer):
     approval_label = serializers.CharField()
     author = serializers.CharField(allow_null=True)
     updated_at = serializers.DateTimeField()
-    evidence = EvidenceSerializer(many=True)
+    evidence = PlanEvidenceSerializer(many=True)
 
 
 class PlanTaskDetailSerializer(PlanTaskSerializer):
@@ -126,10 +126,10 @@ class PlanTaskDetailSerializer(PlanTaskSerializer):
     pillar = serializers.CharField()
     unit_name = serializers.CharField()
     overdue = serializers.BooleanField()
-    history = ProgressSerializer(many=True, help_text="các báo cáo quý bạn được xem, quý mới nhất trước")
+    history = PlanProgressSerializer(many=True, help_text="các báo cáo quý bạn được xem, quý mới nhất trước")
 
 
-class ProgressInputSerializer(serializers.Serializer):
+class PlanProgressInputSerializer(serializers.Serializer):
     quarter = serializers.CharField(help_text="YYYY-Qn, ví dụ 2023-Q3")
     state = serializers.ChoiceField(choices=TaskState.choices)
     percent = serializers.IntegerField(min_value=0, max_value=100)
@@ -138,12 +138,12 @@ class ProgressInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="phiên bản báo cáo quý bạn đã xem (409 nếu cũ)")
 
 
-class ProgressAnswerSerializer(ProgressSerializer):
+class PlanProgressAnswerSerializer(PlanProgressSerializer):
     task = serializers.IntegerField()
     report_version = serializers.IntegerField()
 
 
-class ReportSerializer(serializers.Serializer):
+class PlanReportSerializer(serializers.Serializer):
     unit = serializers.CharField()
     unit_name = serializers.CharField()
     quarter = serializers.CharField()
@@ -162,17 +162,17 @@ class ReportSerializer(serializers.Serializer):
     filled = serializers.IntegerField(help_text="số nhiệm vụ đã có báo cáo trong quý")
 
 
-class ReportListSerializer(serializers.Serializer):
+class PlanReportListSerializer(serializers.Serializer):
     quarter = serializers.CharField()
     count = serializers.IntegerField()
-    results = ReportSerializer(many=True)
+    results = PlanReportSerializer(many=True)
 
 
-class TransitionSerializer(serializers.Serializer):
+class PlanTransitionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="phiên bản bạn đã xem (409 nếu cũ)")
     comment = serializers.CharField(required=False, help_text="return/: lý do trả lại")
 
 
-class ErrorSerializer(serializers.Serializer):
+class PlanErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()

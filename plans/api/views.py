@@ -63,6 +63,7 @@ def _version(data) -> int | None:
 
 @extend_schema_view(
     get=extend_schema(
+        operation_id="plan_tasks_list",
         summary="Danh sách nhiệm vụ của kế hoạch hoạt động Ban Chỉ đạo, kèm báo cáo quý gần nhất đã duyệt",
         tags=[TAG],
         parameters=[
@@ -90,8 +91,8 @@ class PlanTaskListView(ApiView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Một nhiệm vụ và lịch sử báo cáo quý của nhiệm vụ", tags=[TAG],
-                      responses={200: s.PlanTaskDetailSerializer, 404: s.ErrorSerializer})
+    get=extend_schema(operation_id="plan_tasks_retrieve", summary="Một nhiệm vụ và lịch sử báo cáo quý của nhiệm vụ", tags=[TAG],
+                      responses={200: s.PlanTaskDetailSerializer, 404: s.PlanErrorSerializer})
 )
 class PlanTaskDetailView(ApiView):
     def get(self, request, pk):
@@ -116,11 +117,12 @@ REQUIRED = ("quarter", "state", "percent")
 
 @extend_schema_view(
     post=extend_schema(
+        operation_id="plan_tasks_progress_create",
         summary="Báo cáo tiến độ một nhiệm vụ trong một quý (cơ quan thực hiện hoặc Sở TT&TT)",
         tags=[TAG],
-        request=s.ProgressInputSerializer,
-        responses={200: s.ProgressAnswerSerializer, 201: s.ProgressAnswerSerializer, 400: s.ErrorSerializer,
-                   403: s.ErrorSerializer, 404: s.ErrorSerializer, 409: s.ErrorSerializer},
+        request=s.PlanProgressInputSerializer,
+        responses={200: s.PlanProgressAnswerSerializer, 201: s.PlanProgressAnswerSerializer, 400: s.PlanErrorSerializer,
+                   403: s.PlanErrorSerializer, 404: s.PlanErrorSerializer, 409: s.PlanErrorSerializer},
     )
 )
 class PlanTaskProgressView(ApiView):
@@ -167,10 +169,11 @@ class PlanTaskProgressView(ApiView):
 
 @extend_schema_view(
     get=extend_schema(
+        operation_id="plan_submissions_list",
         summary="Tình hình gửi báo cáo quý của các cơ quan: trạng thái, hạn, đúng hạn / trễ hạn",
         tags=[TAG],
         parameters=[OpenApiParameter("quarter", str, required=True, description="YYYY-Qn, ví dụ 2023-Q3")],
-        responses={200: s.ReportListSerializer, 400: s.ErrorSerializer},
+        responses={200: s.PlanReportListSerializer, 400: s.PlanErrorSerializer},
     )
 )
 class ReportListView(ApiView):
@@ -224,11 +227,12 @@ def _transition(verb, summary, fn, field=None):
     view = type(f"PlanReport{verb.title()}View", (TransitionView,), {"verb": verb, "run": run})
     return extend_schema_view(
         post=extend_schema(
+            operation_id=f"plan_submissions_{verb}",
             summary=summary,
             tags=[TAG],
-            request=s.TransitionSerializer,
-            responses={200: s.ReportSerializer, 400: s.ErrorSerializer, 403: s.ErrorSerializer,
-                       404: s.ErrorSerializer, 409: s.ErrorSerializer},
+            request=s.PlanTransitionSerializer,
+            responses={200: s.PlanReportSerializer, 400: s.PlanErrorSerializer, 403: s.PlanErrorSerializer,
+                       404: s.PlanErrorSerializer, 409: s.PlanErrorSerializer},
         )
     )(view)
 

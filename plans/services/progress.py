@@ -23,6 +23,8 @@ from ..models import PlanTask, ProgressEvidence, QuarterReport, TaskProgress
 from ..rules import check_progress, read_percent, read_state
 from .transitions import StaleVersion, WorkflowError, check_writer, lock_reason, open_report
 
+NUL_MESSAGE = "Chứa ký tự không hợp lệ (NUL)."
+
 
 class ProgressInvalid(ValidationError):
     """Some rows of a save are wrong; ``problems`` maps a task ref ("" for the whole save) to
@@ -68,6 +70,9 @@ def read_quarter(raw, task_year: int | None = None, today: datetime.date | None 
 def _check(item: ProgressInput) -> tuple[dict, dict[str, str]]:
     problems: dict[str, str] = {}
     values = {"done": (item.done or "").strip(), "issues": (item.issues or "").strip()}
+    for name in ("done", "issues"):
+        if "\x00" in values[name]:
+            problems[name] = NUL_MESSAGE
     try:
         values["state"] = read_state(item.state)
     except ValueError as exc:

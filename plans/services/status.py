@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from core.periods import period_label
-from indicators.models import DataValue, Indicator
+from indicators.models import Indicator
 from units.models import Level
 
 from ..choices import TaskKind, TaskState
@@ -144,7 +144,3 @@ def history(task: PlanTask, visible: QuerySet) -> list[TaskProgress]:
         .prefetch_related("evidence")
         .order_by("-quarter")
     )
-
-
-def published_values() -> QuerySet:
-    return DataValue.objects.published()

@@ -149,6 +149,8 @@ def return_report(
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Hãy ghi rõ lý do trả lại báo cáo."})
+    if "\x00" in comment:
+        raise ValidationError({"comment": "Chứa ký tự không hợp lệ (NUL)."})
     with transaction.atomic():
         report = get_report(unit, quarter, lock=True)
         if report is None or report.state not in (R.SUBMITTED, R.APPROVED):

@@ -42,7 +42,7 @@ def plan_import(request):
         parsed, errors = _parse(base64.b64decode(held["data"]), held["name"])
         if errors:
             context.update(errors=errors, name=held["name"])
-            return render(request, "plans/plan_import.html", context, status=400)
+            return render(request, "plans/plan_import.html", context)
         result = catalogue.write(parsed)
         del request.session[SESSION_KEY]
         counts = result.counts["plan_tasks"]
@@ -56,17 +56,17 @@ def plan_import(request):
         form = PlanImportForm(request.POST, request.FILES)
         context["form"] = form
         if not form.is_valid():
-            return render(request, "plans/plan_import.html", context, status=400)
+            return render(request, "plans/plan_import.html", context)
         upload = form.cleaned_data["file"]
         name = upload_name(upload)
         if upload.size > MAX_BYTES:
             context.update(errors=[f"{name}: tệp quá lớn (tối đa 2 MB cho một kế hoạch)"], name=name)
-            return render(request, "plans/plan_import.html", context, status=400)
+            return render(request, "plans/plan_import.html", context)
         data = upload.read()
         parsed, errors = _parse(data, name)
         if errors:
             context.update(errors=errors, name=name)
-            return render(request, "plans/plan_import.html", context, status=400)
+            return render(request, "plans/plan_import.html", context)
         request.session[SESSION_KEY] = {"name": name, "data": base64.b64encode(data).decode()}
         context.update(name=name, parsed=parsed, preview=catalogue.preview(parsed))
     return render(request, "plans/plan_import.html", context)

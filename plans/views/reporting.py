@@ -23,7 +23,7 @@ from units.models import Unit
 from ..choices import WRITABLE_STATES
 from ..deadlines import report_deadline
 from ..forms import FILE_ACCEPT, TASK_STATE_CHOICES, PickForm, read_report_post
-from ..models import TaskProgress
+from ..models import PlanTask, TaskProgress
 from ..rules import is_overdue
 from ..services import completeness, progress, status, transitions
 from .common import current_quarter, quarter_or_404, require_writer_role, writable_unit
@@ -35,20 +35,32 @@ def report_home(request):
     require_writer_role(request.user)
     quarter = current_quarter()
     plan = transitions.plan_of(quarter)
-    units = completeness.reporting_units(plan) if plan else []
-    writable = set(Unit.objects.writable_by(request.user).values_list("pk", flat=True))
-    mine = [u for u in units if u.pk in writable]
-    choices = Unit.objects.filter(pk__in=[u.pk for u in mine]).order_by("order", "code")
+    # Any agency with tasks in some plan: a past year's quarter can still be reported or corrected.
+    choices = (
+        Unit.objects.writable_by(request.user)
+        .filter(pk__in=PlanTask.objects.values("unit_id"))
+        .order_by("order", "code")
+    )
     form = PickForm(request.GET or None, units=choices, initial={"quarter": quarter})
     if request.GET and form.is_valid():
         return redirect("plans:report_form", unit=form.cleaned_data["unit"].code, quarter=form.cleaned_data["quarter"])
     own_rows = []
     if plan and role_of(request.user) == Role.REPORTER:
-        own_rows = completeness.quarter_overview(plan, quarter, units=mine)
+        mine = set(choices.values_list("pk", flat=True))
+        own_rows = completeness.quarter_overview(
+            plan, quarter, units=[u for u in completeness.reporting_units(plan) if u.pk in mine]
+        )
     return render(
         request,
         "plans/report_home.html",
-        {"form": form, "plan": plan, "quarter": quarter, "rows": own_rows, "deadline": report_deadline(quarter)},
+        {
+            "form": form,
+            "plan": plan,
+            "quarter": quarter,
+            "rows": own_rows,
+            "deadline": report_deadline(quarter),
+            "has_units": choices.exists(),
+        },
     )
 
 
@@ -142,7 +154,6 @@ def report_form(request, unit, quarter):
             "accept": FILE_ACCEPT,
             "previous_quarter": previous_quarter(quarter),
         },
-        status=400 if problems else 200,
     )
 
 

@@ -188,3 +188,16 @@ def test_the_submissions_list_is_scoped_like_the_monthly_one(api_clients, owner,
     assert [r["unit"] for r in own["results"]] == ["VPUBND"]
     missing = api_clients["viewer"].get("/api/v1/plan-tasks/submissions/")
     assert (missing.status_code, missing.json()["errors"][0]["message"]) == (400, "Hãy chọn quý (YYYY-Qn, ví dụ 2023-Q3).")
+
+
+def test_nul_characters_are_refused_not_stored(api_clients, owner, frozen):
+    response = post(api_clients["owner"], progress_url("IV.2.1"),
+                    {"quarter": "2023-Q3", "state": "in_progress", "percent": 10, "done": "a\x00b"})
+    assert (response.status_code, response.json()["errors"]) == (
+        400, [{"field": "done", "message": "Chứa ký tự không hợp lệ (NUL)."}])
+    report_all(owner, "VPUBND", "2023-Q3")
+    post(api_clients["owner"], "/api/v1/plan-tasks/submissions/VPUBND/2023-Q3/submit/", {})
+    returned = post(api_clients["staff"], "/api/v1/plan-tasks/submissions/VPUBND/2023-Q3/return/", {"comment": "x\x00"})
+    assert returned.status_code == 400
+    assert api_clients["staff"].get("/api/v1/plan-tasks/?unit=%00").status_code == 400
+    assert api_clients["staff"].post("/api/v1/plan-tasks/submissions/%00/2023-Q3/submit/").status_code == 404

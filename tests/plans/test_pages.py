@@ -33,7 +33,7 @@ def test_a_wrong_row_is_named_beside_its_task_and_nothing_is_saved(client, owner
     response = client.post(
         FORM, {"action": "save", **fields("IV.2.1", "done", "100", "Xong"), **fields("IV.2.2", "done", "70")}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200  # the page again, with the problems
     page = text(response)
     assert "Chưa lưu được: hãy sửa các lỗi ghi ở từng nhiệm vụ bên dưới." in page
     assert (
@@ -50,7 +50,7 @@ def test_a_file_that_is_not_a_pdf_or_an_image_is_refused(client, owner, frozen, 
     data = {"action": "save", **fields("IV.2.1", "in_progress", "30"),
             f"t{task('IV.2.1').pk}-files": SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 not a pdf")}
     response = client.post(FORM, data)
-    assert response.status_code == 400
+    assert response.status_code == 200  # the page again, with the problems
     assert 'Tệp "bao-cao.pdf" không phải PDF, PNG hay JPEG; chỉ nhận minh chứng dạng PDF hoặc ảnh.' in text(response)
     assert not TaskProgress.objects.exists() and not ProgressEvidence.objects.exists()
     settings.EVIDENCE_MAX_MB = 1
@@ -183,3 +183,17 @@ def test_the_admin_speaks_vietnamese(client, staff, path, words):
     page = text(client.get(path.format(pk=task("IV.2.2").pk)))
     for word in words:
         assert word in page
+
+
+def test_a_reporter_without_tasks_is_told_so(client, reporter):
+    client.force_login(reporter)  # Thành phố Đồng Xoài: no task in the plan
+    assert "Đơn vị của bạn không có nhiệm vụ nào trong kế hoạch hoạt động của Ban Chỉ đạo." in text(
+        client.get("/ke-hoach/bao-cao/"))
+    assert client.get("/ke-hoach/bao-cao/DONGXOAI/2023-Q3/").status_code == 200  # its own, empty
+
+
+def test_a_task_address_that_is_not_a_ref_is_a_404(client, viewer):
+    client.force_login(viewer)
+    assert client.get("/ke-hoach/2023/nhiem-vu/IV.2.9/").status_code == 404
+    assert client.get("/ke-hoach/2023/nhiem-vu/IV%002/").status_code == 404
+    assert client.get("/ke-hoach/2023/nhiem-vu/IV.2.2/").status_code == 200
