@@ -1,7 +1,8 @@
 """The synthesis document (`services.synthesis.compose_document`, frozen as it is in `PlanSynthesis`)
 adapted to the shared document shape of `core.documents` (front matter, parts, blocks `section |
-paragraph | table`; docs/decisions/0006-shared-document-renderer.md). The page and the HTML file render
-this shape; DOCX and PDF are the shared renderer's once it is on main (see `plans/render.py`).
+paragraph | table`; docs/decisions/0006-shared-document-renderer.md): the files are the shared
+renderer's (`plans/render.py`), the page shows the same dict with a phone-first template of its own
+(tables stacked into labelled rows on a 375 px screen).
 
 Pure: a dict in, a dict out. The frozen JSON keeps its own schema, so older published versions keep
 rendering whatever this adapter becomes.

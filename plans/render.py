@@ -1,25 +1,56 @@
-"""The synthesis as files. HTML: `templates/plans/synthesis_print.html` over `printing.printable(doc)`.
-
-DOCX and PDF come from the shared document renderer (`core/documents/`, being moved out of `reports/`
-by another change, docs/decisions/0006); it is not on main yet, so they are not offered. Wiring them is
-`core.documents.render_docx(printable(doc))` / `render_pdf(printable(doc))` here and two formats more in
-`views/synthesis.py` (FORMATS): the document is already in the shared shape.
-"""
+"""The synthesis as files, through the shared document renderer (`core.documents`, ADR 0006): HTML, DOCX
+and PDF of `printing.printable(doc)`, the same dict the page shows. A published version's file never
+changes, so it is rendered once and kept in the cache (keyed by the version); a draft is rendered on each
+request."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
+import logging
+
+from django.core.cache import cache
+
+from core.documents.docx import render_docx
+from core.documents.html import render_html as document_html
+from core.documents.pdf import render_pdf
 
 from .printing import printable
 
-FORMATS = {"html": "text/html; charset=utf-8"}
+logger = logging.getLogger(__name__)
 
-
-def render_file(document: dict, fmt: str) -> bytes:
-    if fmt == "html":
-        return render_html(document).encode("utf-8")
-    raise ValueError(fmt)
+FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+KEEP_SECONDS = 7 * 24 * 3600
 
 
 def render_html(document: dict) -> str:
-    return render_to_string("plans/synthesis_print.html", {"doc": printable(document)})
+    return document_html(printable(document))
+
+
+def render_file(document: dict, fmt: str, *, version_id: int | None = None) -> bytes:
+    """The document as ``fmt`` (html, docx, pdf). ``version_id``: a published version, cached."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    key = f"cds:plans:synthesis:{version_id}:{fmt}" if version_id else None
+    if key:
+        try:
+            hit = cache.get(key)
+        except Exception:  # noqa: BLE001 - the shared cache (Redis) is down: render instead
+            logger.warning("Cache unavailable; rendering the synthesis again", exc_info=True)
+            hit = None
+        if hit is not None:
+            return hit
+    if fmt == "html":
+        content = render_html(document).encode("utf-8")
+    elif fmt == "docx":
+        content = render_docx(printable(document))
+    else:
+        content = render_pdf(printable(document))
+    if key:
+        try:
+            cache.set(key, content, KEEP_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Cache unavailable; the synthesis file is not kept", exc_info=True)
+    return content

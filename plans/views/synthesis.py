@@ -73,7 +73,8 @@ def synthesis_download(request, quarter, fmt):
     name = f"bao-cao-tong-hop-ke-hoach-{quarter}" + (f"-lan-{version.version}" if version else "-ban-nhap")
     if fmt not in FORMATS:
         raise Http404("Định dạng này chưa được hỗ trợ.")
-    response = HttpResponse(render_file(document, fmt), content_type=FORMATS[fmt])
+    content = render_file(document, fmt, version_id=version.pk if version else None)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -3,11 +3,14 @@ approve one and return the other; the synthesis counts them right and its tables
 cell by cell; publishing freezes it; the overdue list follows the frozen date."""
 
 import datetime
+import io
+import subprocess
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
 
 from indicators.models import DataValue
 from indicators.services import ValueInput, record_values
@@ -199,3 +202,26 @@ def test_the_document_is_in_the_shared_renderers_shape(quarter):
             if b["type"] == "table":
                 assert len(b["header"][0]) == len(b["columns"]) == len(b["align"])
                 assert all(len(r["cells"]) == len(b["columns"]) for r in b["rows"])
+
+
+def test_the_published_synthesis_renders_as_docx_and_pdf_with_the_same_tables(quarter, client, tmp_path):
+    with at(23):
+        published = synthesis.publish(plan_of("2023-Q3"), "2023-Q3", user=quarter["staff"], number="215/BC-STTTT")
+    client.force_login(quarter["viewer"])
+    docx = client.get("/ke-hoach/tong-hop/2023-Q3/tai-ve.docx")
+    assert docx["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    document = Document(io.BytesIO(docx.content))
+    assert published.document["opening"] in [p.text for p in document.paragraphs]
+    # The Văn phòng UBND tỉnh table of the DOCX, cell by cell, is the frozen document's.
+    frozen = {r["key"]: r["cells"] for r in _table(published.document, "tasks-VPUBND")["rows"]}
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    vp = next(t for t in tables if len(t) > 2 and t[1][0] == "IV.2.2" and t[2][0] == "IV.2.1")
+    assert vp[1:] == [frozen["IV.2.2"], frozen["IV.2.1"]]
+
+    pdf = client.get("/ke-hoach/tong-hop/2023-Q3/tai-ve.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    (tmp_path / "s.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    assert "Số: 215/BC-STTTT" in flat and "1/15 cơ quan đã báo cáo đúng hạn" in flat
+    assert "3.2. Văn phòng UBND tỉnh" in flat
