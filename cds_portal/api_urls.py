@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("indicators.api.urls")),
     path("", include("imports.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("plans.api.urls")),
     # The split view serves Swagger UI's start-up script as a file (?script), so the page runs under
     # the Content-Security-Policy's script-src 'self' without an inline script.
     # The description of the API is public (it holds no data), so a client can read it before it has

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dashboards",
     "imports",
     "reports",
+    "plans",
     "cds_portal",
 ]
 
@@ -218,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.recompute_status",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Reminders to member agencies that have not submitted their quarterly report on the plan.
+    "send-plan-reminders": {
+        "task": "plans.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=35),
+    },
     # Import batches stuck in "committing" (their task message lost) go back to their users.
     "release-stuck-import-commits": {
         "task": "imports.tasks.release_stuck_commits",
@@ -230,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
 REPORTING_DEADLINE_DAY = envint("REPORTING_DEADLINE_DAY", 10)
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 EVIDENCE_MAX_MB = envint("EVIDENCE_MAX_MB", 5)
+# The Ban Chỉ đạo's plan (§V): member agencies report their tasks' progress before this day of the
+# quarter's last month (the last day on time is the day before), and the Sở TT&TT sends its synthesis
+# to the head of the committee before this other day (plans.deadlines).
+PLAN_REPORT_DAY = envint("PLAN_REPORT_DAY", 20)
+PLAN_SYNTHESIS_DAY = envint("PLAN_SYNTHESIS_DAY", 25)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("nhap-lieu/", include("imports.urls")),
     path("nhap-so-lieu/", include("entry.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("ke-hoach/", include("plans.urls")),
     path("api/v1/", include("cds_portal.api_urls")),
     path("media/reports/images/<str:name>", report_views.image_file, name="report_image"),
     path("admin/", admin.site.urls),

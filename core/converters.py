@@ -1,9 +1,10 @@
-"""URL converters: ``<period:period>`` matches a ``YYYY-MM`` month of an accepted year (2000–2100), so an
-address with another period is a 404 before any view runs."""
+"""URL converters: ``<period:period>`` matches a ``YYYY-MM`` month of an accepted year (2000–2100) and
+``<quarter:quarter>`` a ``YYYY-Qn`` quarter, so an address with another period is a 404 before any view
+runs."""
 
 from django.urls import register_converter
 
-from .periods import PERIOD_URL_REGEX
+from .periods import PERIOD_URL_REGEX, QUARTER_URL_REGEX
 
 
 class PeriodConverter:
@@ -17,3 +18,10 @@ class PeriodConverter:
 
 
 register_converter(PeriodConverter, "period")
+
+
+class QuarterConverter(PeriodConverter):
+    regex = QUARTER_URL_REGEX
+
+
+register_converter(QuarterConverter, "quarter")

@@ -27,6 +27,8 @@ MAX_YEAR = 2100
 # The database check constraints and URL converters use these (the same years as `is_period`).
 PERIOD_REGEX = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 PERIOD_URL_REGEX = r"(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])"
+QUARTER_REGEX = r"^(20[0-9]{2}|2100)-Q[1-4]$"
+QUARTER_URL_REGEX = r"(?:20[0-9]{2}|2100)-Q[1-4]"
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -189,6 +191,30 @@ def quarter_of_day(day: datetime.date) -> str:
 def quarter_label(quarter: str) -> str:
     """``"2023-Q3"`` → ``"quý III/2023"``, as the plan's reports write it."""
     return _("quý %(roman)s/%(year)s") % {"roman": ROMAN[int(quarter[-1])], "year": quarter[:4]}
+
+
+def quarter_year(quarter: str) -> int:
+    return int(quarter[:4])
+
+
+def quarters_of_year(year: int) -> list[str]:
+    return [f"{year:04d}-Q{q}" for q in (1, 2, 3, 4)]
+
+
+def quarter_first_day(quarter: str) -> datetime.date:
+    return first_day(quarter_months(quarter)[0])
+
+
+def quarter_last_day(quarter: str) -> datetime.date:
+    return last_day(quarter_last_month(quarter))
+
+
+def due_before_day(quarter: str, day: int) -> datetime.date:
+    """The last day on time for what is due "trước ngày ``day`` của tháng cuối quý": the day before
+    ``day`` of the quarter's last month (before the 20th → the 19th). The one place this rule is
+    written: the KH57 monthly deadline, the plan's quarterly reports and the Sở's synthesis use it."""
+    last = quarter_last_month(quarter)
+    return datetime.date(year_of(last), month_of(last), int(day)) - datetime.timedelta(days=1)
 
 
 # ------------------------------------------------------------------------------ printed periods

@@ -18,6 +18,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from core.numbers import format_measure
+from core.overview import overview_lines
 from core.periods import add_months, period_range
 from indicators import cache as page_cache
 from indicators.choices import GROUP_LABELS
@@ -114,6 +115,7 @@ def _overview_context(request) -> dict:
     periods = dashboards.available_periods(visible)
     period = dashboards.choose_period(request.GET.get("period"), periods)
     context = {"period": period, "periods": _period_choices(periods, period)}
+    context["overview_lines"] = overview_lines(request.user, period, _today())  # e.g. the plan's progress
     if period:
         data = dashboards.overview(request.user, period, _today())
         monthly_items = [item for g in data["groups"] for item in g["items"]]

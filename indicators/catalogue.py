@@ -103,8 +103,9 @@ class _Reader:
             return None
 
 
-def _read(directory: Path):
-    errors: list[str] = []
+def read_catalogue(directory: Path, errors: list[str]):
+    """Read and validate the four files, appending every problem to ``errors``; returns what the valid
+    rows say (units, indicators, targets, pillars). Nothing is written."""
     units_r = _Reader(
         directory / "units.csv", ("code", "name", "short_name", "level", "parent", "aliases"), errors
     )
@@ -284,8 +285,6 @@ def _read(directory: Path):
             "max_points": dti_r.decimal(line, row, "max_points"),
         }
 
-    if errors:
-        raise CatalogueError(errors)
     return units, indicators, targets, pillars
 
 
@@ -314,7 +313,16 @@ def _upsert(model, lookup: dict, values: dict, counts: Counts):
 
 
 def load_catalogue(directory: Path | None = None) -> LoadResult:
-    units, indicators, targets, pillars = _read(Path(directory or default_dir()))
+    errors: list[str] = []
+    parsed = read_catalogue(Path(directory or default_dir()), errors)
+    if errors:
+        raise CatalogueError(errors)
+    return write_catalogue(parsed)
+
+
+def write_catalogue(parsed) -> LoadResult:
+    """Write a catalogue `read_catalogue` found valid, in one transaction."""
+    units, indicators, targets, pillars = parsed
     result = LoadResult(counts={name: Counts() for name in ("units", "indicators", "targets", "dti_pillars")})
     with transaction.atomic():
         by_code: dict[str, Unit] = {}

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from core.periods import make_period, month_of, next_month, year_of
+from core.periods import due_before_day, month_of, next_month, quarter_of, year_of
 from units.models import Unit
 
 from .choices import Periodicity
@@ -27,10 +27,7 @@ def deadline_for(group: str, period: str) -> datetime.date:
     rules = getattr(settings, "REPORTING_DEADLINES", DEFAULT_GROUP_DEADLINES)
     rule = rules.get(group)
     if rule and rule[0] == "quarter":
-        last_month = make_period(year_of(period), ((month_of(period) - 1) // 3 + 1) * 3)
-        return datetime.date(year_of(last_month), month_of(last_month), int(rule[1])) - datetime.timedelta(
-            days=1
-        )
+        return due_before_day(quarter_of(period), int(rule[1]))
     day = int(getattr(settings, "REPORTING_DEADLINE_DAY", 10))
     following = next_month(period)
     return datetime.date(year_of(following), month_of(following), day)

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
-from indicators.catalogue import load_catalogue
+from cds_portal.catalogue import load_catalogue
 from units.models import Unit
 from units.services import create_or_update_user
 

@@ -12,7 +12,7 @@ from core.roles import Role
 from .models import Unit
 
 # Staff manage the catalogue in the admin; nobody may change or delete audit entries.
-STAFF_APPS = ("units", "indicators", "imports", "reports")
+STAFF_APPS = ("units", "indicators", "imports", "reports", "plans")
 NEVER_GRANTED = {"change_auditentry", "delete_auditentry", "add_auditentry"}
 
 

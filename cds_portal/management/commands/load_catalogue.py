@@ -2,18 +2,23 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.catalogue import CatalogueError, load_catalogue
+from cds_portal.catalogue import CatalogueError, load_catalogue
 
 LABELS = {
     "units": "Đơn vị",
     "indicators": "Chỉ tiêu",
     "targets": "Chỉ tiêu kế hoạch",
     "dti_pillars": "Trụ cột DTI",
+    "plans": "Kế hoạch hoạt động",
+    "plan_tasks": "Nhiệm vụ kế hoạch",
 }
 
 
 class Command(BaseCommand):
-    help = "Nạp danh mục (đơn vị, chỉ tiêu, chỉ tiêu kế hoạch, trụ cột DTI) từ thư mục fixtures/."
+    help = (
+        "Nạp danh mục (đơn vị, chỉ tiêu, chỉ tiêu kế hoạch, trụ cột DTI, nhiệm vụ của kế hoạch hoạt động "
+        "Ban Chỉ đạo) từ thư mục fixtures/."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
