@@ -170,7 +170,7 @@ class PlanReportListSerializer(serializers.Serializer):
 
 class PlanTransitionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="phiên bản bạn đã xem (409 nếu cũ)")
-    comment = serializers.CharField(required=False, help_text="return/: lý do trả lại")
+    comment = serializers.CharField(required=False, help_text="Lý do trả lại (bắt buộc khi trả lại báo cáo)")
 
 
 class PlanErrorSerializer(serializers.Serializer):
