@@ -27,15 +27,8 @@ def _can_upload(user) -> bool:
     return role_of(user) in (Role.STAFF, Role.REPORTER)
 
 
-def _batches_for(user):
-    qs = ImportBatch.objects.select_related("uploaded_by")
-    if role_of(user) == Role.STAFF:
-        return qs
-    return qs.filter(uploaded_by=user)
-
-
 def _batch(user, pk) -> ImportBatch:
-    batch = _batches_for(user).filter(pk=pk).first()
+    batch = services.batches_for(user).filter(pk=pk).first()
     if batch is None:
         raise Http404("Không có lô nhập này")
     return batch
@@ -60,7 +53,7 @@ def upload(request):
         {
             "form": form,
             "template_form": TemplateForm(),
-            "batches": _batches_for(request.user)[:20],
+            "batches": services.batches_for(request.user)[:20],
             "units": Unit.objects.writable_by(request.user).order_by("order", "code"),
         },
     )
@@ -68,7 +61,7 @@ def upload(request):
 
 @login_required
 def history(request):
-    return render(request, "imports/importbatch_list.html", {"batches": _batches_for(request.user)[:200]})
+    return render(request, "imports/importbatch_list.html", {"batches": services.batches_for(request.user)[:200]})
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError
 
 from core.periods import is_period
+from core.roles import Role, role_of
 
 from ..models import ImportBatch
 from ..types import RowError
@@ -30,6 +31,17 @@ ANALYSIS_DB_FAILURE_MESSAGE = (
 
 class ImportError_(Exception):
     """A workflow step that cannot run (Vietnamese message)."""
+
+
+def batches_for(user):
+    """The batches a user sees and acts on: staff every batch, anyone else their own uploads. Each
+    action then checks the user's *current* units (the analysis and the write door do)."""
+    qs = ImportBatch.objects.select_related("uploaded_by")
+    if role_of(user) == Role.STAFF:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(uploaded_by=user)
 
 
 # ---- receiving a file -------------------------------------------------------------------------

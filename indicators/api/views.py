@@ -376,7 +376,9 @@ def write_values(request, items: list, *, dry_run: bool):
             code, http = "invalid", status.HTTP_400_BAD_REQUEST
             detail = f"Dữ liệu không hợp lệ ({len(errors)} lỗi); không có số liệu nào được ghi."
         return None, Response({"detail": detail, "code": code, "errors": errors}, status=http)
-    return result, parser.warnings
+    # The door's warnings (check_value: a percent above 100, a cumulative drop) after the reader's.
+    door = [_item_error(parsed[w.index][0], w.field, w.message) for w in result.warnings]
+    return result, parser.warnings + door
 
 
 NUMBER_FIELDS_ORDER = {
@@ -545,7 +547,7 @@ class ValueDetailView(ApiView):
             return _warnings
         created = result.created == 1
         return Response(
-            value_item(request, indicator, unit, period),
+            {**value_item(request, indicator, unit, period), "warnings": _warnings},
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
