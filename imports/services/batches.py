@@ -57,6 +57,17 @@ def stored_name(filename: str) -> str:
     return f"{uuid.uuid4().hex}{suffix}"
 
 
+def kept_name(filename: str, limit: int = 255) -> str:
+    """The original name as `ImportBatch.filename` keeps it: whole up to 255 characters, else shortened
+    before its extension (the extension is what tells the reader the format)."""
+    if len(filename) <= limit:
+        return filename
+    suffix = Path(filename).suffix
+    if len(suffix) > 10:
+        suffix = ""
+    return filename[: limit - len(suffix)] + suffix
+
+
 def read_source(source, filename: str) -> tuple[bytes, str]:
     if isinstance(source, str | Path):
         path = Path(source)
@@ -84,7 +95,7 @@ def new_batch(
     keep_file: bool = True,
 ) -> ImportBatch:
     batch = ImportBatch(
-        filename=filename[:255],
+        filename=kept_name(filename),
         sha256=hashlib.sha256(data).hexdigest() if data else "",
         size=len(data),
         uploaded_by=user if user is not None and getattr(user, "pk", None) else None,
