@@ -160,17 +160,25 @@ def _resolve(items: list, user) -> tuple[Plan, list[ItemError]]:
         and (writable is None or unit_codes <= writable)
         and all(is_period(p) for p in periods)
         and len({(v.indicator, v.unit, v.period) for v in items}) == len(items)
-        and all(_plain_numbers(v) for v in items)
+        and _plain_numbers(items)
     )
     if clean:
         return plan, []
     return plan, _problems(items, indicators, units, writable)
 
 
-def _plain_numbers(v) -> bool:
-    for number in (v.value, v.numerator, v.denominator):
-        if number is not None and (
-            type(number) is not Decimal or not number.is_finite() or abs(number) >= LIMIT
+def _plain_numbers(items) -> bool:
+    """Every value, numerator and denominator is None or a finite Decimal the column can hold."""
+    decimal, limit = Decimal, LIMIT
+    for v in items:
+        value = v.value
+        if value is not None and (
+            type(value) is not decimal or not value.is_finite() or not -limit < value < limit
+        ):
+            return False
+        if (v.numerator is not None or v.denominator is not None) and not all(
+            n is None or (type(n) is decimal and n.is_finite() and -limit < n < limit)
+            for n in (v.numerator, v.denominator)
         ):
             return False
     return True
@@ -240,16 +248,21 @@ def _check(items: list, plan: Plan, errors: list[ItemError]) -> list[ItemError]:
     `plainly_valid` (the same rules, without messages) lets the bulk of a large import skip the call;
     cumulative indicators are compared with the stored value of the latest earlier period."""
     failed = {e.index for e in errors}
+    metas = plan.indicators
     suspects = []
     for index, item in enumerate(items):
-        meta = plan.indicators.get(item.indicator)
-        if meta is None or index in failed or getattr(item, "absent", False):
+        meta = metas.get(item.indicator)
+        if meta is None:
             continue
         if (
-            meta.cumulative
-            or item.numerator is not None
-            or item.denominator is not None
-            or not plainly_valid(meta.measure, item.value)
+            (
+                meta.cumulative
+                or item.numerator is not None
+                or item.denominator is not None
+                or not plainly_valid(meta.measure, item.value)
+            )
+            and index not in failed
+            and not getattr(item, "absent", False)
         ):
             suspects.append((index, item, meta))
     if not suspects:
