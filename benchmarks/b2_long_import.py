@@ -151,11 +151,20 @@ def change_fingerprint(where: str, params):
 
 
 # The reference's one statement: the stored rows as the statement's snapshot sees them, the upsert of
-# what changed, one change row per changed value (the value and, where it changed, the note).
+# what changed, one change row per changed value (the value and, where it changed, the note). `known`
+# (the (indicator, period) pairs that hold values, through the (period, indicator) index) spares a new
+# month the per-row lookup of a stored value and gives the planner a hash join where it otherwise
+# sorts both sides of a merge join (B2b: 13.9 s instead of 10.7 s in one EXPLAIN ANALYZE).
 REFERENCE_SQL = f"""
-    WITH old AS (
+    WITH known AS (
+      SELECT k.indicator_id, k.period FROM (SELECT DISTINCT indicator_id, period FROM ref_stage) k
+      WHERE EXISTS (SELECT 1 FROM {DV} x WHERE x.period = k.period AND x.indicator_id = k.indicator_id)
+    ),
+    old AS (
       SELECT d.indicator_id, d.unit_id, d.period, d.value, d.note
-      FROM ref_stage s JOIN {DV} d ON d.indicator_id = s.indicator_id AND d.unit_id = s.unit_id AND d.period = s.period
+      FROM ref_stage s
+      JOIN known k ON k.indicator_id = s.indicator_id AND k.period = s.period
+      JOIN {DV} d ON d.indicator_id = s.indicator_id AND d.unit_id = s.unit_id AND d.period = s.period
     ),
     up AS (
       INSERT INTO {DV} (indicator_id, unit_id, period, value, raw, source, note, flags, created_at, updated_at)
