@@ -252,18 +252,14 @@ def _check(items: list, plan: Plan, errors: list[ItemError]) -> list[ItemError]:
     suspects = []
     for index, item in enumerate(items):
         meta = metas.get(item.indicator)
-        if meta is None:
+        if meta is None or (failed and index in failed):  # a failed item's numbers may not be numbers
             continue
         if (
-            (
-                meta.cumulative
-                or item.numerator is not None
-                or item.denominator is not None
-                or not plainly_valid(meta.measure, item.value)
-            )
-            and index not in failed
-            and not getattr(item, "absent", False)
-        ):
+            meta.cumulative
+            or item.numerator is not None
+            or item.denominator is not None
+            or not plainly_valid(meta.measure, item.value)
+        ) and not getattr(item, "absent", False):
             suspects.append((index, item, meta))
     if not suspects:
         return []
