@@ -19,6 +19,7 @@ from indicators.models import AuditEntry
 from indicators.services import RecordValuesError, record_values
 
 from ..models import ImportBatch
+from ..types import RowError
 from ..validation import ResolvedValue
 from ..workbook import WorkbookError
 from .analysis import analyse, build_catalogue, without_cyclic_gc
@@ -51,14 +52,25 @@ class _StatusChanged(Exception):
 
 
 class _Refused(Exception):
-    """The write door refused the batch's values (a month approved since the preview, a value its
-    checks refuse): nothing was written; the message says why."""
+    """The write door refused some of the batch's values (a month approved since the preview, a number
+    its checks or the column refuse): nothing was written. `problems` name each refused cell."""
 
-    def __init__(self, batch: ImportBatch, exc: RecordValuesError):
-        first = exc.items[0].message
-        more = f" (và {len(exc.items) - 1} số liệu khác)" if len(exc.items) > 1 else ""
-        self.message = f"Không nhập được lô #{batch.pk}: {first[:1].upper()}{first[1:]}{more}. Chưa có số liệu nào được ghi."
+    def __init__(self, batch: ImportBatch, exc: RecordValuesError, values: list[ResolvedValue]):
+        self.problems = [_located(values, item) for item in exc.items]
+        more = f" (và {len(self.problems) - 1} ô khác)" if len(self.problems) > 1 else ""
+        self.message = f"Không nhập được lô #{batch.pk}: {self.problems[0]['message']}{more}. Chưa có số liệu nào được ghi."
         super().__init__(self.message)
+
+
+def _located(values: list[ResolvedValue], item) -> dict:
+    """A refusal of the door as a batch problem at the cell the value came from."""
+    message = item.message[:1].upper() + item.message[1:]
+    v = values[item.index] if 0 <= item.index < len(values) else None
+    if v is None:
+        return problem(message, item.code)
+    return RowError(
+        v.ref.sheet, v.ref.row, v.ref.column, v.raw, message, header=v.ref.header, code=item.code
+    ).as_dict()
 
 
 def import_file(
@@ -103,16 +115,11 @@ def import_file(
     try:
         _commit(batch, values, user, analysis.dti)
     except _Refused as refused:
-        _reject(batch, refused.message)
-        batch.status = ImportBatch.Status.REJECTED
+        batch.status, batch.message = ImportBatch.Status.REJECTED, refused.message
+        batch.counts = {**(batch.counts or {}), "new": 0, "changed": 0}
+        batch.errors = [*(batch.errors or []), *refused.problems]
         batch.save()
     return ImportOutcome.of(batch)
-
-
-def _reject(batch: ImportBatch, message: str) -> None:
-    batch.message = message
-    batch.counts = {**(batch.counts or {}), "new": 0, "changed": 0}
-    batch.errors = [*(batch.errors or []), problem(message, "refused")]
 
 
 def commit_batch(batch: ImportBatch, user) -> ImportOutcome:
@@ -134,7 +141,8 @@ def commit_batch(batch: ImportBatch, user) -> ImportOutcome:
     try:
         _commit(batch, values, user, analysis.dti, expect=ImportBatch.Status.PREVIEW)
     except _Refused as refused:
-        batch.refresh_from_db()
+        batch.errors, batch.message = [*(batch.errors or []), *refused.problems], refused.message
+        batch.save()
         raise ImportError_(refused.message) from None
     return ImportOutcome.of(batch)
 
@@ -199,7 +207,7 @@ def finish_commit(batch_id: int, user) -> str:
         error = exc
         _settle(batch, lambda b: fatal(b, error))
         return batch.status
-    message = None
+    message, refused_cells = None, []
     if blocking(analysis, batch.skip_invalid):
         message = blocking_message(batch, len(analysis.errors))
     else:
@@ -213,11 +221,12 @@ def finish_commit(batch_id: int, user) -> str:
                 retry_db_errors=True,
             )
         except _Refused as refused:
-            message = refused.message
+            message, refused_cells = refused.message, refused.problems
     if message is not None:
 
         def back_to_preview(b):
             b.status, b.message = ImportBatch.Status.PREVIEW, message
+            b.errors = [*(b.errors or []), *refused_cells]  # the cells to fix or leave out
             b.save()
 
         _settle(batch, back_to_preview)
@@ -291,7 +300,7 @@ def _commit(
         batch.refresh_from_db()
         return False
     except RecordValuesError as exc:
-        raise _Refused(batch, exc) from None
+        raise _Refused(batch, exc, values) from None
     except DatabaseError as exc:
         if connection.in_atomic_block:
             raise  # an outer transaction owns the connection: let it roll back and report

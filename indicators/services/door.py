@@ -97,6 +97,7 @@ def record_values(
     plan, errors = _resolve(items, user)
     warnings = _check(items, plan, errors)
     if errors:
+        errors.sort(key=lambda e: e.index)  # stable: each item's problems in the order found
         raise RecordValuesError(errors)
     want_keys = len(items) <= KEYS_LIMIT
     if dry_run:
