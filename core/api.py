@@ -424,9 +424,11 @@ class ApiMixin:
             response.renderer_context = self.get_renderer_context()
             return response
         if request.method in ("PUT", "PATCH") and response.status_code in (200, 201):
-            # The answer to a write is the resource as it now is: its ETag goes with it (If-Match).
+            # The answer to a write is the resource as it now is: its ETag goes with it (If-Match),
+            # unless the view set the resource's own (its answer then carries more than the resource).
             response.render()
-            response["ETag"] = etag_of(response.content)
+            if not response.has_header("ETag"):
+                response["ETag"] = etag_of(response.content)
             return response
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response

@@ -5,9 +5,10 @@ The services build a `Catalogue` from the database (or tests from fixtures/*.csv
 write, keyed by codes.
 
 Checks: unit names (unknown → error with the closest names), indicators named in long files,
-the user's writable units, duplicates inside the file, percents outside 0–100 (warning: real
-sources print 109,76 %), negative counts (error), a cumulative value below the stored previous one
-(warning), and printed totals against the aggregate of the unit rows under the indicator's rule
+the user's writable units, duplicates inside the file, the per-value rules of
+`indicators.checks.check_value` that the form, the API and the write door run too (a percent above
+100 is a warning — real sources print 109,76 % —, a negative number or a numerator above its
+denominator an error), a cumulative value below the stored previous one (warning), and printed totals against the aggregate of the unit rows under the indicator's rule
 (sum or mean; a mismatch beyond the printed rounding is a warning naming both numbers).
 """
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from core.numbers import format_vn
 from core.periods import is_period, period_message
 from core.text import fold_glyphs, strip_marks
+from indicators.checks import check_value, plainly_valid
 from indicators.status import cumulative_kind
 from units.matching import UnitIndex, candidates_from_rows
 
@@ -286,21 +288,19 @@ def validate(
             err(pv, period_message(per), "bad_period")
             invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
             return
-        # ranges
-        if value is not None:
-            if meta.measure == "percent" and not (0 <= value <= 100):
-                err(
-                    pv,
-                    f"Tỷ lệ {format_vn(value)}% nằm ngoài khoảng 0–100%",
-                    "percent_out_of_range",
-                    severity=Severity.WARNING,
-                )
-            if meta.measure in ("count", "amount_vnd") and value < 0:
-                err(
-                    pv,
-                    f"Giá trị âm ({format_vn(value)}) không hợp lệ cho số lượng/số tiền",
-                    "negative_count",
-                )
+        # the per-value rules every channel runs (the write door runs them again); the cumulative
+        # comparison with the stored previous value is `_cumulative_checks` below
+        if value is not None or pv.numerator is not None or pv.denominator is not None:
+            rules = check_value(
+                meta, value, None, period=per, numerator=pv.numerator, denominator=pv.denominator
+            )
+            # check_value finds every error before any warning: its codes are in that order
+            errors = [m for messages in rules.errors.values() for m in messages]
+            for message, code in zip(errors, rules.codes, strict=False):
+                err(pv, message, code)
+            for message, code in zip(rules.warnings, rules.codes[len(errors) :], strict=False):
+                err(pv, message, code, severity=Severity.WARNING)
+            if errors:
                 invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                 return
         rv = ResolvedValue(
@@ -382,8 +382,7 @@ def validate(
                 or not ok
                 or (writable is not None and unit not in writable)
                 or key in seen
-                or (meta.measure == "percent" and not (0 <= value <= 100))
-                or (value < 0 and meta.measure in ("count", "amount_vnd"))
+                or not plainly_valid(meta.measure, value)
             ):
                 check(
                     ParsedValue(

@@ -3,8 +3,6 @@ history, and the per-unit entry template. Logic lives in services; views only ro
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,15 +27,8 @@ def _can_upload(user) -> bool:
     return role_of(user) in (Role.STAFF, Role.REPORTER)
 
 
-def _batches_for(user):
-    qs = ImportBatch.objects.select_related("uploaded_by")
-    if role_of(user) == Role.STAFF:
-        return qs
-    return qs.filter(uploaded_by=user)
-
-
 def _batch(user, pk) -> ImportBatch:
-    batch = _batches_for(user).filter(pk=pk).first()
+    batch = services.batches_for(user).filter(pk=pk).first()
     if batch is None:
         raise Http404("Không có lô nhập này")
     return batch
@@ -49,30 +40,12 @@ def upload(request):
         raise PermissionDenied("Chỉ cán bộ Sở TT&TT và người báo cáo của đơn vị được nhập số liệu.")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
-        batch = services._new_batch(
-            b"",
-            f.name,
-            user=request.user,
-            period=form.cleaned_data["period"] or None,
-            source_kind=ImportBatch.Source.WEB,
-            skip_invalid=False,
-            keep_file=False,
+        batch = services.receive_upload(
+            form.cleaned_data["file"], period=form.cleaned_data["period"] or None, user=request.user
         )
-        if f.size > services.max_upload_bytes():
-            services._fatal(
-                batch,
-                services.WorkbookError(
-                    f"Tệp quá lớn; giới hạn là {services.max_upload_bytes() // (1024 * 1024)} MB.",
-                    "too_large",
-                ),
-            )
-        else:
-            data = f.read()
-            batch.size = len(data)
-            batch.sha256 = hashlib.sha256(data).hexdigest()
-            batch.file.save(f.name, services.ContentFile(data), save=True)
-            transaction.on_commit(lambda: enqueue(analyse_batch, batch.pk, request.user.pk))
+        if batch.status == ImportBatch.Status.PENDING:
+            user_id = request.user.pk
+            transaction.on_commit(lambda: enqueue(analyse_batch, batch.pk, user_id))
         return redirect("imports:batch_detail", pk=batch.pk)
     return render(
         request,
@@ -80,7 +53,7 @@ def upload(request):
         {
             "form": form,
             "template_form": TemplateForm(),
-            "batches": _batches_for(request.user)[:20],
+            "batches": services.batches_for(request.user)[:20],
             "units": Unit.objects.writable_by(request.user).order_by("order", "code"),
         },
     )
@@ -88,7 +61,7 @@ def upload(request):
 
 @login_required
 def history(request):
-    return render(request, "imports/importbatch_list.html", {"batches": _batches_for(request.user)[:200]})
+    return render(request, "imports/importbatch_list.html", {"batches": services.batches_for(request.user)[:200]})
 
 
 @login_required

@@ -4,7 +4,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from units.models import Unit
 
-from .models import AuditEntry, DataValue, DTIPillar, DTIScore, Indicator, Target
+from .models import AuditEntry, DataValue, DTIPillar, DTIScore, Indicator, Target, ValueChange
 from .recompute import targets_changed
 
 
@@ -159,6 +159,37 @@ class DataValueAdmin(admin.ModelAdmin):
     list_filter = ("period", "source", "indicator__group")
     search_fields = ("indicator__code", "unit__code", "unit__name")
     list_select_related = ("indicator", "unit")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ValueChange)
+class ValueChangeAdmin(admin.ModelAdmin):
+    """The change log of values, written by the write door; nobody edits or deletes it."""
+
+    list_display = (
+        "created_at",
+        "action",
+        "indicator",
+        "unit",
+        "period",
+        "value_before",
+        "value_after",
+        "user",
+        "source",
+        "batch_id",
+    )
+    list_filter = ("action", "source")
+    search_fields = ("indicator__code", "unit__code", "period")
+    list_select_related = ("indicator", "unit", "user")
+    show_full_result_count = False  # a count(*) of millions of rows on every page
 
     def has_add_permission(self, request):
         return False

@@ -9,8 +9,9 @@ What a reader sees depends on three things, and the cache key holds all three:
   published values only, a reporter published values plus its own units' drafts. Users with the same
   scope see the same page, so one rendering serves them all. Nothing per user (name, CSRF token,
   messages) is in a cached part: the site frame around it is rendered for each request.
-- **the data** — `data_version()`: the newest audit entry's id (every value, DTI score and approval
-  change writes one, and it is visible only once its transaction commits) and `DataVersion.token`,
+- **the data** — `data_version()`: the newest value change's and audit entry's ids (every value
+  change writes a `ValueChange`, every DTI score and approval change an `AuditEntry`, visible only
+  once its transaction commits) and `DataVersion.token`,
   which `bump()` changes after changes that write no audit entry: recomputed statuses, targets,
   the catalogue. A bump runs after the commit (`bump_on_commit`), so a reader can never cache old
   data under the new version.
@@ -39,7 +40,7 @@ from django.utils import timezone, translation
 from core.roles import Role, role_of
 from units.models import Unit
 
-from .models import AuditEntry, DataVersion
+from .models import AuditEntry, DataVersion, ValueChange
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +65,15 @@ def scope_of(user) -> str | None:
 
 
 def data_version() -> str:
-    """The version of everything a reader can see, in one query on two indexes."""
+    """The version of everything a reader can see, in one query on three indexes."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT token FROM {DataVersion._meta.db_table} WHERE id = 1), "
+            f"(SELECT max(id) FROM {ValueChange._meta.db_table}), "
             f"(SELECT max(id) FROM {AuditEntry._meta.db_table})"
         )
-        token, audit = cursor.fetchone()
-    return f"{token}.{audit}"
+        token, change, audit = cursor.fetchone()
+    return f"{token}.{change}.{audit}"
 
 
 def bump() -> None:

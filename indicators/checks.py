@@ -103,3 +103,21 @@ def check_value(
                 "cumulative_drop",
             )
     return check
+
+
+def plainly_valid(measure: str, value: Decimal | None) -> bool:
+    """True when `check_value` has nothing to say about ``value`` — no error, no warning — for an
+    indicator of this measure that is not cumulative, without numerator or denominator.
+
+    The same rules as `check_value`, without the messages: the write door skips the call for the
+    bulk of a large import and calls it for every other value (tests/indicators hold the two equal).
+    """
+    if value is None:
+        return True
+    if measure == Measure.PERCENT:
+        return 0 <= value <= HUNDRED
+    if measure == Measure.COUNT:
+        return value >= 0 and value == value.to_integral_value()
+    if measure == Measure.AMOUNT_VND:
+        return value >= 0
+    return True

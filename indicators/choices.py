@@ -52,6 +52,8 @@ class Source(models.TextChoices):
     IMPORT = "import", _("Nhập từ Excel")
     FORM = "form", _("Nhập qua biểu mẫu")
     API = "api", _("Gửi qua API")
+    # An import batch undone: its values recorded back as they were before it.
+    UNDO = "undo", _("Hoàn tác lô nhập")
 
 
 class Status(models.TextChoices):

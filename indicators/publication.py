@@ -24,24 +24,34 @@ LOCKED_MESSAGE = "Số liệu {period} của {unit} đã được duyệt và kh
 SUBMITTED_MESSAGE = "Số liệu {period} của {unit} đã gửi duyệt; chờ Sở TT&TT duyệt hoặc trả lại để sửa."
 
 
-def locked_keys(unit_codes: Iterable[str], periods: Iterable[str], user=None) -> dict[tuple[str, str], str]:
+def locked_keys(
+    unit_codes: Iterable[str], periods: Iterable[str], user=None, *, lock: bool = False
+) -> dict[tuple[str, str], str]:
     """{(unit code, period): Vietnamese reason} of the keys that refuse writes, in one query.
 
     Approved periods are locked for everyone and every channel. A period waiting for approval
     (submitted) is also locked for reporters, so staff review exactly what was sent; staff may still
     correct it.
+
+    With ``lock`` (the write door, inside its transaction) the submissions are read under their row
+    locks, whatever their state: a transition committing meanwhile (`entry.services.transitions` lock
+    the same row) is waited for and its new state seen, so no write slips into a month being approved.
     """
     unit_codes, periods = set(unit_codes), set(periods)
     if not unit_codes or not periods:
         return {}
-    states = [S.APPROVED]
+    states = {S.APPROVED}
     if role_of(user) != Role.STAFF:
-        states.append(S.SUBMITTED)
-    rows = Submission.objects.filter(
-        unit__code__in=unit_codes, period__in=periods, state__in=states
-    ).values_list("unit__code", "unit__name", "period", "state")
+        states.add(S.SUBMITTED)
+    qs = Submission.objects.filter(unit__code__in=unit_codes, period__in=periods)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    else:
+        qs = qs.filter(state__in=states)
     out = {}
-    for code, name, period, state in rows:
+    for code, name, period, state in qs.values_list("unit__code", "unit__name", "period", "state"):
+        if state not in states:
+            continue
         template = LOCKED_MESSAGE if state == S.APPROVED else SUBMITTED_MESSAGE
         out[(code, period)] = template.format(period=period_label(period), unit=name)
     return out

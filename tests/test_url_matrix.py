@@ -126,6 +126,8 @@ EXPECTED = {
     "api:completeness": ("/api/v1/completeness/?period=2023-08", "GET", (200, 200, 200, 200, 401)),
     "api:dti": ("/api/v1/dti/?year=2023", "GET", (200, 200, 200, 200, 401)),
     "api:import-create": ("/api/v1/imports/", "POST", (400, 400, 400, 403, 401)),
+    # The reporter's batch is a preview: nothing to undo (409); another reporter does not see it.
+    "api:import-undo": ("/api/v1/imports/{batch}/undo/", "POST", (409, 409, 404, 403, 401)),
     "api:report-list": ("/api/v1/reports/", "GET", (200, 200, 200, 200, 401)),
     "api:schema": ("/api/v1/schema/", "GET", (200, 200, 200, 200, 200)),
     "api:docs": ("/api/v1/docs/", "GET", (200, 200, 200, 200, 200)),
@@ -139,6 +141,7 @@ ADMIN = [
     "/admin/indicators/target/",
     "/admin/indicators/datavalue/",
     "/admin/indicators/auditentry/",
+    "/admin/indicators/valuechange/",
     "/admin/indicators/dtipillar/",
     "/admin/indicators/dtiscore/",
     "/admin/reports/report/",

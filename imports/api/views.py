@@ -2,10 +2,15 @@
 
 Without `?commit=1` the batch is validated and kept for review (status `dry_run`); with it a clean
 batch (or one sent with `skip_invalid`) is committed. HTTP status: 201 committed, 200 dry run,
-422 rejected (errors), 400 unreadable file or bad form, 403 a viewer."""
+422 rejected (errors), 400 unreadable file or bad form, 403 a viewer.
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+POST /api/v1/imports/<id>/undo/: undo a committed batch, as the batch page does. 200 with what was put
+back; 409 when it may not be undone (an approved or submitted month, a later change, not committed),
+403 a unit the caller no longer writes, 404 a batch the caller does not see.
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,7 +18,7 @@ from rest_framework.views import APIView
 from core.roles import Role, role_of
 
 from ..models import ImportBatch
-from ..services import import_file
+from ..services import UndoRefused, batches_for, import_file, undo_batch
 from .serializers import ImportUploadSerializer
 
 
@@ -89,3 +94,44 @@ class ImportCreateView(APIView):
         elif outcome.status == "rejected":
             code = status.HTTP_422_UNPROCESSABLE_ENTITY
         return Response(outcome.as_json(), status=code)
+
+
+UNDO_STATUS = {"forbidden": status.HTTP_403_FORBIDDEN}
+
+
+class ImportUndoView(APIView):
+    permission_classes = [permissions.IsAuthenticated, CanImport]
+
+    @extend_schema(
+        summary="Hoàn tác một lô nhập đã ghi",
+        description=(
+            "Đặt lại các số liệu như trước khi lô được ghi (số liệu lô tạo mới thì bị xóa). Từ chối (409) "
+            "khi tháng đã duyệt hoặc đang chờ duyệt, khi số liệu đã được sửa sau lô, hoặc lô chưa ghi; "
+            "403 khi người gọi không còn được nhập số liệu cho đơn vị của lô."
+        ),
+        tags=["Nhập số liệu"],
+        request=None,
+        responses=inline_serializer(
+            "ImportUndoResult",
+            {
+                "batch": serializers.IntegerField(),
+                "status": serializers.CharField(),
+                "deleted": serializers.IntegerField(),
+                "restored": serializers.IntegerField(),
+            },
+        ),
+    )
+    def post(self, request, pk):
+        batch = batches_for(request.user).filter(pk=pk).first()
+        if batch is None:
+            return Response(
+                {"detail": "Không có lô nhập này.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND
+            )
+        try:
+            result = undo_batch(batch, request.user)
+        except UndoRefused as exc:
+            return Response(
+                {"detail": str(exc), "code": exc.code},
+                status=UNDO_STATUS.get(exc.code, status.HTTP_409_CONFLICT),
+            )
+        return Response({"batch": batch.pk, "status": batch.status, **result})

@@ -1,5 +1,6 @@
 from .audit import AuditEntry
 from .catalogue import DTIPillar, DTIScore, Indicator, Target
+from .changes import ValueChange
 from .status import Completeness, ProvinceAggregate, SeriesStats, ValueStatus
 from .values import DataValue
 from .version import DataVersion
@@ -7,5 +8,5 @@ from .workflow import Submission, SubmissionState
 
 __all__ = [
     "AuditEntry", "Completeness", "DTIPillar", "DTIScore", "DataValue", "DataVersion", "Indicator", "ProvinceAggregate", "SeriesStats", "Target",
-    "ValueStatus", "Submission", "SubmissionState",
+    "ValueChange", "ValueStatus", "Submission", "SubmissionState",
 ]

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import AuditEntry, DataValue
+from indicators.models import AuditEntry, DataValue, ValueChange
 from tests.api.conftest import token_client
 
 URL = "/api/v1/values/"
@@ -38,13 +38,16 @@ def test_one_object_is_written_audited_and_judged(staff, api, post):
         "warnings": [],
     }
     assert stored() == [("DVC-SVC-RATE", "BUDOP", "2023-08", Decimal("81.25"), "81.25", "api")]
-    entry = AuditEntry.objects.get()
-    assert (entry.action, entry.object_key, entry.source, entry.user) == (
-        "indicators.value.created",
-        "DVC-SVC-RATE/BUDOP/2023-08",
+    entry = ValueChange.objects.get()
+    assert (entry.action, entry.indicator.code, entry.unit.code, entry.period, entry.source, entry.user) == (
+        "created",
+        "DVC-SVC-RATE",
+        "BUDOP",
+        "2023-08",
         "api",
         staff,
     )
+    assert (entry.value_before, entry.value_after) == (None, Decimal("81.25"))
     item = api.get(URL + "DVC-SVC-RATE/BUDOP/2023-08/").json()
     assert (item["status"], item["target"], item["source"]) == ("met", 80, "api")
 
@@ -79,7 +82,7 @@ def test_a_list_is_written_and_a_second_push_changes_nothing(api, post):
         "changed": 0,
         "unchanged": 2,
     }
-    assert AuditEntry.objects.count() == 2
+    assert ValueChange.objects.count() == 2
     assert DataValue.objects.get(unit__code="BP").note == "Tổng đài 1022"
 
 
@@ -90,7 +93,7 @@ def test_dry_run_validates_and_counts_but_writes_nothing(api, post):
     assert response.status_code == 200
     assert response.json()["dry_run"] is True
     assert response.json()["created"] == 1
-    assert DataValue.objects.count() == 0 and AuditEntry.objects.count() == 0
+    assert DataValue.objects.count() == 0 and ValueChange.objects.count() == AuditEntry.objects.count() == 0
     bad = post(api, [{"indicator": "NOPE", "unit": "BUDOP", "period": "2023-08", "value": 81}], "?dry_run=1")
     assert bad.status_code == 400
 
@@ -136,7 +139,7 @@ def test_every_problem_is_reported_per_item_and_nothing_is_written(reporter, pos
             {"index": 8, "field": "value", "message": "Thiếu trường bắt buộc (null nếu chưa có số liệu)."},
         ],
     }
-    assert DataValue.objects.count() == 0 and AuditEntry.objects.count() == 0
+    assert DataValue.objects.count() == 0 and ValueChange.objects.count() == AuditEntry.objects.count() == 0
 
 
 def test_vietnamese_number_text_is_read_like_the_importer_reads_cells(api, post):
@@ -209,7 +212,7 @@ def test_put_creates_then_replaces_one_value(api, django_capture_on_commit_callb
     assert replaced.status_code == 200
     assert [replaced.json()[k] for k in ("value", "raw", "note")] == [85, "85", "đã sửa"]
     assert api.get(URL + "DVC-SVC-RATE/BUDOP/2023-08/").json()["status"] == "met"
-    assert AuditEntry.objects.filter(action="indicators.value.updated").count() == 1
+    assert ValueChange.objects.filter(action="updated").count() == 1
 
 
 def test_patch_changes_only_the_fields_sent(api, django_capture_on_commit_callbacks):

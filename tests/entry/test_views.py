@@ -8,7 +8,7 @@ from django.test import Client
 
 from entry.models import EvidenceFile
 from entry.services import transitions
-from indicators.models import AuditEntry, DataValue, Submission
+from indicators.models import DataValue, Submission, ValueChange
 
 from .conftest import PERIOD, district_rows, write
 
@@ -186,7 +186,10 @@ def test_a_stale_form_gets_a_conflict_not_a_lost_update(reporter, staff):
     assert re.search(r'name="DONGXOAI__DVC-SVC-RATE-stamp" value="[^"]+"', html)
     assert mine.post(FORM, data).status_code == 302
     assert DataValue.objects.get(indicator__code="DVC-SVC-RATE", period=PERIOD).value == 91
-    assert AuditEntry.objects.filter(object_key=f"DVC-SVC-RATE/DONGXOAI/{PERIOD}").count() == 3
+    assert (
+        ValueChange.objects.filter(indicator__code="DVC-SVC-RATE", unit__code="DONGXOAI", period=PERIOD).count()
+        == 3
+    )
 
 
 def test_submit_from_the_form_and_the_lock_after_approval(reporter, staff):

@@ -22,7 +22,7 @@ from django.db import connection
 
 from imports.models import ImportBatch
 from imports.services import DB_FAILURE_MESSAGE, import_file
-from indicators.models import AuditEntry, DataValue
+from indicators.models import DataValue, ValueChange
 from tests.imports.xlsx_builders import build_xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -107,7 +107,7 @@ def test_a_dropped_connection_mid_commit_rolls_back_and_a_retry_succeeds(pg, sta
     assert result.as_json()["errors"][-1]["message"] == DB_FAILURE_MESSAGE
     assert ImportBatch.objects.get(pk=result.batch.pk).status == ImportBatch.Status.FAILED
     assert DataValue.objects.filter(indicator__code="APP-BPTODAY-USERS").count() == 0
-    assert AuditEntry.objects.filter(object_type="datavalue").count() == 0
+    assert ValueChange.objects.count() == 0
 
     retry = import_file(long_workbook(100), user=staff, filename="a.xlsx")
     assert (retry.status, retry.counts["new"]) == ("committed", 11)
@@ -186,11 +186,15 @@ def test_two_imports_of_the_same_period_are_serialised_and_lose_no_update(pg, st
         DataValue.objects.filter(indicator__code="APP-BPTODAY-USERS").values_list("value", flat=True)
     )
     assert [int(v) for v in stored] == list(range(later_base, later_base + 22))
-    # No lost update: each of the later batch's audit entries starts from the earlier batch's value.
-    for entry in AuditEntry.objects.filter(batch_id=b.batch.pk, object_type="datavalue"):
-        earlier = AuditEntry.objects.get(batch_id=a.batch.pk, object_key=entry.object_key)
-        assert entry.action == "indicators.value.updated"
-        assert entry.before["value"] == earlier.after["value"]
+    # No lost update: each of the later batch's change rows starts from the earlier batch's value.
+    later = ValueChange.objects.filter(batch_id=b.batch.pk)
+    assert later.count() == 22
+    for entry in later:
+        earlier = ValueChange.objects.get(
+            batch_id=a.batch.pk, indicator_id=entry.indicator_id, unit_id=entry.unit_id, period=entry.period
+        )
+        assert entry.action == "updated"
+        assert entry.value_before == earlier.value_after
 
 
 def _database_url() -> str:

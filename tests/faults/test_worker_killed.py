@@ -29,7 +29,7 @@ from core.queue import enqueue
 from imports.models import ImportBatch
 from imports.services import create_preview, start_commit
 from imports.tasks import commit_batch_task
-from indicators.models import AuditEntry, DataValue
+from indicators.models import AuditEntry, DataValue, ValueChange
 from tests.conftest import reset_broker_connections
 from tests.faults.test_import_faults import DISTRICTS, _database_url, long_workbook, raw_connection, wait_for
 
@@ -170,7 +170,15 @@ def stored():
 
 
 def audit_of(batch):
-    return sorted(AuditEntry.objects.filter(batch_id=batch.pk).values_list("action", "object_key"))
+    """The batch's audit entries and its values' change rows, as (action, key)."""
+    entries = list(AuditEntry.objects.filter(batch_id=batch.pk).values_list("action", "object_key"))
+    changes = [
+        (f"indicators.value.{action}", f"{i}/{u}/{p}")
+        for action, i, u, p in ValueChange.objects.filter(batch_id=batch.pk).values_list(
+            "action", "indicator__code", "unit__code", "period"
+        )
+    ]
+    return sorted(entries + changes)
 
 
 def expected_audit(batch):

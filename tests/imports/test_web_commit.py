@@ -17,7 +17,7 @@ from imports import services, tasks
 from imports.models import ImportBatch
 from imports.services import DB_FAILURE_MESSAGE, STUCK_COMMIT_MESSAGE, create_preview, start_commit
 from imports.tasks import commit_batch_task, release_stuck_commits
-from indicators.models import AuditEntry, DataValue, Submission
+from indicators.models import AuditEntry, DataValue, Submission, ValueChange
 from units.models import Unit
 
 from .xlsx_builders import JANUARY, build_xlsx
@@ -48,7 +48,15 @@ def stored():
 
 
 def audit_of(batch):
-    return sorted(AuditEntry.objects.filter(batch_id=batch.pk).values_list("action", "object_key"))
+    """The batch's audit entries and its values' change rows, as (action, key)."""
+    entries = list(AuditEntry.objects.filter(batch_id=batch.pk).values_list("action", "object_key"))
+    changes = [
+        (f"indicators.value.{action}", f"{i}/{u}/{p}")
+        for action, i, u, p in ValueChange.objects.filter(batch_id=batch.pk).values_list(
+            "action", "indicator__code", "unit__code", "period"
+        )
+    ]
+    return sorted(entries + changes)
 
 
 def test_confirming_marks_the_batch_committing_and_enqueues_one_commit_for_a_double_click(

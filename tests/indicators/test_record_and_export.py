@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from indicators import exports
-from indicators.models import AuditEntry, DataValue
+from indicators.models import AuditEntry, DataValue, ValueChange
 from indicators.services import ValueInput, record_values
 
 
@@ -100,16 +100,27 @@ def test_a_second_write_of_the_same_values_changes_nothing(written, staff):
         source="form",
     )
     assert (again.created, again.changed, again.unchanged) == (0, 0, 1)
-    assert AuditEntry.objects.count() == 4
+    # One change row per value of the first write; values are not AuditEntry rows any more.
+    assert ValueChange.objects.count() == 4
+    assert AuditEntry.objects.count() == 0
 
 
 def test_every_change_is_audited_with_before_and_after(written, staff):
     record_values(
         [ValueInput("APP-BPTODAY-USERS", "DONGXOAI", "2023-08", Decimal("3410"))], user=staff, source="api"
     )
-    entry = AuditEntry.objects.filter(object_key="APP-BPTODAY-USERS/DONGXOAI/2023-08").order_by("id").last()
-    assert entry.action == "indicators.value.updated"
-    assert entry.before["value"] == "3403" and entry.after["value"] == "3410"
+    entry = ValueChange.objects.filter(
+        indicator__code="APP-BPTODAY-USERS", unit__code="DONGXOAI", period="2023-08"
+    ).first()  # the newest
+    assert entry.action == "updated"
+    assert entry.value_before == Decimal("3403") and entry.value_after == Decimal("3410")
+    # Only what changed: numerator, denominator, tiers and note stayed as they were.
+    assert (entry.numerator_before, entry.numerator_after, entry.note_before, entry.note_after) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert (entry.source, entry.user) == ("api", staff)
     assert DataValue.objects.get(unit__code="DONGXOAI", indicator__code="APP-BPTODAY-USERS").value == Decimal(
         "3410"
@@ -117,7 +128,17 @@ def test_every_change_is_audited_with_before_and_after(written, staff):
 
 
 def test_audit_entries_cannot_be_edited_or_deleted(written):
-    entry = AuditEntry.objects.first()
+    change = ValueChange.objects.first()
+    change.note_after = "sửa"
+    with pytest.raises(PermissionError):
+        change.save()
+    with pytest.raises(PermissionError):
+        change.delete()
+    with pytest.raises(PermissionError):
+        ValueChange.objects.all().delete()
+    with pytest.raises(PermissionError):
+        ValueChange.objects.update(note_after="x")
+    entry = AuditEntry.objects.create(action="indicators.target.updated", object_type="target", object_key="x")
     entry.note = "sửa"
     with pytest.raises(PermissionError):
         entry.save()

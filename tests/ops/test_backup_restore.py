@@ -21,14 +21,18 @@ from units.services import create_or_update_user
 u, _ = create_or_update_user("canbo", role="staff")
 record_values([ValueInput("DVC-SVC-RATE", "SGTVT", "2023-01", Decimal("92.9"), raw="0.929"),
                ValueInput("APP-BPTODAY-USERS", "DONGXOAI", "2023-08", Decimal("3403"), raw="3.403")],
-              user=u, source="import", batch_id=7)
+              user=u, source="import", batch=7)
 record_values([ValueInput("APP-BPTODAY-USERS", "DONGXOAI", "2023-08", Decimal("3410"))], user=u, source="form")
 """
 AUDIT = """
 import json
-from indicators.models import AuditEntry
-rows = list(AuditEntry.objects.order_by("id").values("id", "action", "user__username", "object_key", "before",
-                                                     "after", "source", "batch_id", "created_at"))
+from indicators.models import AuditEntry, ValueChange
+rows = list(ValueChange.objects.order_by("id").values("id", "action", "user__username", "indicator__code",
+                                                      "unit__code", "period", "value_before", "value_after",
+                                                      "note_before", "note_after", "source", "batch_id",
+                                                      "created_at"))
+rows += list(AuditEntry.objects.order_by("id").values("id", "action", "user__username", "object_key", "before",
+                                                      "after", "source", "batch_id", "created_at"))
 print(json.dumps(rows, default=str))
 """
 
@@ -64,10 +68,10 @@ def round_trip(tmp_path, source_url, target_url):
     assert json.loads(manage(dst, "export_values")) == json.loads(manage(src, "export_values"))
     audit = json.loads(manage(dst, "shell", "-v", "0", "-c", AUDIT))
     assert audit == json.loads(manage(src, "shell", "-v", "0", "-c", AUDIT))
-    assert [a["action"] for a in audit] == [
-        "indicators.value.created",
-        "indicators.value.created",
-        "indicators.value.updated",
+    assert [(a["action"], a["value_before"], a["value_after"], a["batch_id"]) for a in audit] == [
+        ("created", None, "92.900000", 7),
+        ("created", None, "3403.000000", 7),
+        ("updated", "3403.000000", "3410.000000", None),
     ]
     assert (restored_media / "imports" / "bao-cao.xlsx").read_bytes() == b"PK\x03\x04 not really a workbook"
     exported = {r["indicator"]: r["value"] for r in json.loads(manage(dst, "export_values"))}

@@ -160,7 +160,9 @@ def write_values(request, data, *, dry_run: bool):
             code, http = "invalid", status.HTTP_400_BAD_REQUEST
             detail = f"Dữ liệu không hợp lệ ({len(errors)} lỗi); không có số liệu nào được ghi."
         return None, Response({"detail": detail, "code": code, "errors": errors}, status=http)
-    return result, reading.warnings
+    # The door's warnings (check_value: a percent above 100, a cumulative drop) after the reader's.
+    door = [item_error(reading.inputs[w.index][0], w.field, w.message) for w in result.warnings]
+    return result, reading.warnings + door
 
 
 @extend_schema_view(
@@ -348,9 +350,14 @@ class ValueDetailView(ApiView):
             if result is None:
                 return answer
             written = projected(value_item(request, indicator, unit, period))
-        return Response(
-            written, status=status.HTTP_201_CREATED if result.created == 1 else status.HTTP_200_OK
+        # The answer is the value as it now is, plus what a person should look at (`warnings`, empty
+        # when none); its ETag is the value's own, the one a GET of it gives (If-Match chains writes).
+        response = Response(
+            {**written, "warnings": answer},
+            status=status.HTTP_201_CREATED if result.created == 1 else status.HTTP_200_OK,
         )
+        response["ETag"] = etag_of(ORJSONRenderer().render(written))
+        return response
 
     @staticmethod
     def _merged(request, item, indicator, unit_obj, period) -> dict:
