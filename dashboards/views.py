@@ -28,6 +28,7 @@ from units.models import Level, Unit
 
 from . import charts
 from . import queries as dashboards
+from . import tables
 
 CACHED_PARAMETERS = {"period", "level", "sort"}
 PART = "<!--cds:part-->"  # between the title and the content in dashboards/_parts.html
@@ -194,7 +195,7 @@ def indicator_download(request, code, fmt):
     levels = LEVEL_FILTERS.get(request.GET.get("level", ""))
     rows = dashboards.indicator_rows(request.user, indicator["id"], period, levels) if period else []
     rows, _ = dashboards.sort_rows(rows, request.GET.get("sort", "unit"))
-    content, content_type = dashboards.indicator_table_file(indicator, rows, fmt)
+    content, content_type = tables.indicator_table_file(indicator, rows, fmt)
     response = HttpResponse(content, content_type=content_type)
     filename = f"{indicator['code']}_{period or 'trong'}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
