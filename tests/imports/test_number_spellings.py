@@ -135,3 +135,16 @@ def test_no_spelling_raises_and_a_value_is_a_decimal_or_an_error(raw, kind, colu
     assert not (r.value is not None and r.error is not None and "số âm" not in r.error)
     if r.value is not None:
         assert abs(r.value) < D(10) ** 15
+
+
+@pytest.mark.django_db
+def test_a_percent_above_100_is_kept_under_its_own_indicator_with_a_warning(catalogue, staff):
+    # Found by the fuzz test: the warning's rule code overwrote the indicator code in validation, and
+    # the import failed with KeyError: 'percent_above_100'.
+    sheets = sample_sheets()
+    sheets["DVCTT"].rows[4][2] = "105%"  # C5: Sở Giáo dục và Đào tạo's DVC-SVC-RATE
+    outcome = import_file(build_xlsx(sheets), period="2023-08", user=staff, skip_invalid=True, filename="t8.xlsx")
+    assert outcome.status == "committed"
+    stored = DataValue.objects.get(indicator__code="DVC-SVC-RATE", unit__code="SGDDT", period="2023-08")
+    assert stored.value == D(105)
+    assert any(w["cell"] == "C5" and w["code"] == "percent_above_100" for w in outcome.batch.warnings)
