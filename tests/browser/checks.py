@@ -39,17 +39,88 @@ NOT_PAGE_PREFIXES = ("/admin/", "/api/", "/static/", "/media/")
 # fallbacks (a Python None, a month axis in English). Whole words, case-sensitive, so indicator codes
 # (DVC-SVC-RATE) and proper names (Bình Phước Today) are not caught.
 DENY_WORDS = [
-    "None", "True", "False", "null", "undefined", "NaN", "Infinity", "Traceback",
-    "Forbidden", "Not Found", "Server Error", "Bad Request", "Page not found",
-    "Submit", "Save", "Cancel", "Delete", "Search", "Loading", "Next", "Previous", "Back",
-    "Login", "Log in", "Log out", "Logout", "Password", "Username", "Sign in",
-    "Upload", "Download", "Approve", "Reject", "Draft", "Pending", "Approved", "Submitted",
-    "Province", "Indicator", "Period", "Target", "Month", "Year", "Quarter", "Status",
-    "This field", "is required", "Enter a valid", "Ensure this", "Select a valid", "No data",
-    "Error", "Warning", "Choose", "Filter", "Total", "Overview",
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    "January", "February", "March", "April", "June", "July", "August", "September", "October",
-    "November", "December", "Monday", "Sunday",
+    "None",
+    "True",
+    "False",
+    "null",
+    "undefined",
+    "NaN",
+    "Infinity",
+    "Traceback",
+    "Forbidden",
+    "Not Found",
+    "Server Error",
+    "Bad Request",
+    "Page not found",
+    "Submit",
+    "Save",
+    "Cancel",
+    "Delete",
+    "Search",
+    "Loading",
+    "Next",
+    "Previous",
+    "Back",
+    "Login",
+    "Log in",
+    "Log out",
+    "Logout",
+    "Password",
+    "Username",
+    "Sign in",
+    "Upload",
+    "Download",
+    "Approve",
+    "Reject",
+    "Draft",
+    "Pending",
+    "Approved",
+    "Submitted",
+    "Province",
+    "Indicator",
+    "Period",
+    "Target",
+    "Month",
+    "Year",
+    "Quarter",
+    "Status",
+    "This field",
+    "is required",
+    "Enter a valid",
+    "Ensure this",
+    "Select a valid",
+    "No data",
+    "Error",
+    "Warning",
+    "Choose",
+    "Filter",
+    "Total",
+    "Overview",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Sunday",
 ]
 DENY = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in DENY_WORDS) + r")(?![\w-])")
 
@@ -72,7 +143,7 @@ OVERFLOW_JS = """(width) => ({
     .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
     .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
     .filter(e => !e.closest('[data-overflow-ok]'))
-    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + String(e.className).trim().split(/\s+/).join('.') + ' ' + e.scrollWidth + '/' + e.clientWidth + ' px'),
+    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + String(e.className).trim().split(/\\s+/).join('.') + ' ' + e.scrollWidth + '/' + e.clientWidth + ' px'),
   widest: Array.from(document.querySelectorAll('body *'))
     .filter(e => e.getBoundingClientRect().right > width + 1)
     .filter(e => !e.parentElement.closest('[data-overflow-ok]'))
@@ -154,7 +225,10 @@ def check_page(bp, path: str, name: str, shot: str, *, axe: bool = True) -> Visi
     size = page.evaluate(OVERFLOW_JS, page.viewport_size["width"])
     if size["scroll"] > size["inner"] + 1:
         visit.overflow = f"{size['scroll']} px > {size['inner']} px: {', '.join(size['widest'])}"
-    visit.scrolling = size["boxes"]
+    # On a phone a table scrolling sideways inside its box hides its columns as surely as an
+    # overflowing page; on a large screen a wide spreadsheet-like table may scroll in its box.
+    if size["inner"] < 600:
+        visit.scrolling = size["boxes"]
     visit.english = english_words(page.evaluate(TEXT_JS))
     if axe:
         if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -181,5 +255,7 @@ def links_of(page, base_url: str) -> list[str]:
 
 
 def nav_links(page, base_url: str) -> list[str]:
-    hrefs = page.evaluate("() => Array.from(document.querySelectorAll('header nav a[href]')).map(a => a.href)")
+    hrefs = page.evaluate(
+        "() => Array.from(document.querySelectorAll('header nav a[href]')).map(a => a.href)"
+    )
     return [urlsplit(h).path for h in hrefs if h.startswith(base_url)]
