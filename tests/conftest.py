@@ -124,7 +124,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--lang=vi",  # the browser's own strings (a file input's "Chọn tệp") as a Vietnamese user sees them
 ]
 ARTIFACTS = os.path.join(settings.BASE_DIR, "test-artifacts")
 
