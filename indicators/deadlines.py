@@ -44,8 +44,13 @@ def required_indicators(indicators: Iterable[Indicator]) -> list[Indicator]:
 
 
 def unit_deadline(unit: Unit, period: str, indicators: list[Indicator] | None = None) -> datetime.date:
-    """A unit's deadline for a month: the earliest deadline of the groups it reports."""
-    groups = {i.group for i in (indicators if indicators is not None else indicators_for(unit))}
+    """A unit's deadline for its monthly report: the earliest deadline of the groups the report must
+    contain (its monthly indicators). The annual KH57 values a unit may add to a month keep their own
+    rule in the KH57 group's completeness; they never pull the month's report before the month's end
+    (Đồng Xoài 9/2023 showed "Hạn 19/09/2023" on the form and 10/10/2023 on the unit page, issue 17).
+    A unit that reports only annual indicators is due by their rule."""
+    indicators = indicators if indicators is not None else indicators_for(unit)
+    groups = {i.group for i in required_indicators(indicators)} or {i.group for i in indicators}
     if not groups:
         return deadline_for("", period)
     return min(deadline_for(g, period) for g in groups)
