@@ -93,6 +93,9 @@ def check_row(
         for message in messages:
             check.error(name, message)
     check.warnings.extend(rules.warnings)
+    if rules.computed:
+        check.value = rules.value  # numerator and denominator only: the ratio (8/8 → 100 %)
+        check.notes.append(f"Giá trị tính từ tử số và mẫu số: {fmt(rules.value, indicator.measure)}")
     return check
 
 
@@ -263,7 +266,7 @@ def _changed(row: Row) -> bool:
     dv = row.current
     check = row.check
     if dv is None:
-        return bool(row.raw or row.note)
+        return bool(row.raw or row.numerator or row.denominator or row.note)
 
     def eq(a, b):
         return (a is None and b is None) or (a is not None and b is not None and Decimal(a) == Decimal(b))
