@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from core.numbers import Kind, format_vn, read_number
+from core.numbers import Kind, format_target, format_vn, read_number
 from indicators.checks import check_value
 from indicators.choices import Aggregation, Measure, Status
 from indicators.models import DataValue, Indicator, Target
@@ -141,10 +141,7 @@ class Row:
         if self.target is None:
             return ""
         t = self.target
-        unit = "%" if self.indicator.measure == Measure.PERCENT else ""
-        if t.comparator == "range":
-            return f"{format_vn(t.value)}–{format_vn(t.value_max)}{unit}"
-        return f"{t.comparator} {format_vn(t.value)}{unit}"
+        return format_target(t.comparator, t.value, t.value_max, self.indicator.measure)
 
     @property
     def status(self) -> str:

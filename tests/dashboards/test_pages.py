@@ -269,3 +269,12 @@ def test_pages_without_data_say_so(client, staff):
     assert client.get("/indicators/KHONG-CO/").status_code == 404
     assert client.get("/units/KHONG-CO/").status_code == 404
     assert client.get("/rankings/KH57/").status_code == 404
+
+
+def test_the_overview_never_prints_a_change_of_another_figure_beside_the_printed_total(client_staff):
+    """Issue 17: "99%" (the printed TỔNG) stood beside a change computed from the roll-ups 99,13 → 99,45.
+    July has no printed total, so no change is stated beside August's 99%; the roll-up is not printed."""
+    response = client_staff.get("/?period=2023-08")
+    svc = _province(response, "DVC-SVC-RATE")["province"]
+    assert (svc["value"], svc["change_text"], svc["previous_period"]) == (Decimal(99), "", None)
+    assert "99,45" not in _html(response)
