@@ -278,3 +278,13 @@ def test_the_overview_never_prints_a_change_of_another_figure_beside_the_printed
     svc = _province(response, "DVC-SVC-RATE")["province"]
     assert (svc["value"], svc["change_text"], svc["previous_period"]) == (Decimal(99), "", None)
     assert "99,45" not in _html(response)
+
+
+def test_the_dti_page_offers_only_years_with_scores(client, staff, settings):
+    """Issue 17: without scores the page said "năm 2026" (the calendar year) with nothing in it."""
+    settings.PAGE_CACHE_SECONDS = 0
+    client.force_login(staff)
+    html = _html(client.get("/dti/"))
+    assert "<h1>Chỉ số chuyển đổi số (DTI)</h1>" in html
+    assert "Chưa có điểm DTI nào." in html and "năm 20" not in html.split("<h1>")[1].split("</h1>")[0]
+    assert 'class="tabs' not in html
