@@ -26,9 +26,8 @@ from indicators.models import DataValue, Indicator
 from indicators.templatetags.vn import change_badge, flag_labels, status_badge
 from units.models import Level, Unit
 
-from . import charts
+from . import charts, tables
 from . import queries as dashboards
-from . import tables
 
 CACHED_PARAMETERS = {"period", "level", "sort"}
 PART = "<!--cds:part-->"  # between the title and the content in dashboards/_parts.html
@@ -259,6 +258,8 @@ def dti_ranking(request, year):
 
 def _dti_context(year) -> dict:
     years = dashboards.dti_years()
+    if year is None:  # no scores at all: say so, without offering a year that has none
+        return {"year": None, "years": [], "sections": [], "has_previous": False}
     sections = dashboards.dti_ranking(year)
     for section in sections:
         section["chart"] = charts.dti_stacked(section) if section["units"] else None
@@ -273,4 +274,4 @@ def _dti_context(year) -> dict:
 @login_required
 def dti_latest(request):
     years = dashboards.dti_years()
-    return dti_ranking(request, years[0] if years else _today().year)
+    return dti_ranking(request, years[0] if years else None)

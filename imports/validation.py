@@ -296,7 +296,7 @@ def validate(
             )
             # check_value finds every error before any warning: its codes are in that order
             errors = [m for messages in rules.errors.values() for m in messages]
-            # (`rule`, not `code`: `code` is the indicator's, used below for the value)
+            # (not `code`: that is the indicator's code, written below)
             for message, rule in zip(errors, rules.codes, strict=False):
                 err(pv, message, rule)
             for message, rule in zip(rules.warnings, rules.codes[len(errors) :], strict=False):

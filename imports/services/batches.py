@@ -13,6 +13,7 @@ from django.db import DatabaseError
 
 from core.periods import is_period
 from core.roles import Role, role_of
+from indicators.dti_scores import compare_dti_scores
 
 from ..models import ImportBatch
 from ..types import RowError
@@ -169,6 +170,8 @@ def apply_analysis(
     else:  # a direct commit: the write itself counts new/changed/unchanged
         counts, diff = {"new": 0, "changed": 0, "unchanged": 0}, []
     counts["skipped"] = len(analysis.skipped)
+    if analysis.dti and with_diff:  # DTI scores are not values: counted on their own ("36 điểm DTI mới")
+        counts.update({f"dti_{k}": n for k, n in compare_dti_scores(analysis.dti).items()})
     batch.counts = counts
     batch.diff = diff
     batch.errors = [p.as_dict() for p in analysis.errors]

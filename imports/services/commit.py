@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from indicators.dti_scores import record_dti_scores
+from indicators.dti_scores import compare_dti_scores, record_dti_scores
 from indicators.models import AuditEntry
 from indicators.services import RecordValuesError, record_values
 
@@ -349,12 +349,14 @@ def _mark_database_failure(batch: ImportBatch) -> None:
 def _write_batch(batch: ImportBatch, values: list[ResolvedValue], user, dti) -> None:
     with without_cyclic_gc():
         result = record_values(values, user=user, source="import", batch=batch.pk)
+    dti_counts = compare_dti_scores(dti or [])
     record_dti_scores(dti or [], batch_id=batch.pk, user=user)
     batch.counts = {
         **batch.counts,
         "new": result.created,
         "changed": result.changed,
         "unchanged": result.unchanged,
+        **({f"dti_{k}": n for k, n in dti_counts.items()} if dti else {}),
     }
     batch.status = ImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()
