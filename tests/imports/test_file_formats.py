@@ -226,3 +226,11 @@ def test_a_ods_value_reads_as_decimal_exactly(converted):
     dvctt = wb.sheets[0]
     assert dvctt.is_percent(4, 5) is True  # percent cells are known for .ods too
     assert Decimal(str(dvctt.raw(4, 5))) == Decimal("1")
+
+
+@pytest.mark.django_db
+def test_the_upload_page_offers_every_format(client, staff):
+    client.force_login(staff)
+    page = client.get("/nhap-lieu/").content.decode()
+    assert 'accept=".xlsx,.xlsm,.xlsb,.xls,.ods,.csv,.txt,' in page
+    assert "Excel (.xlsx, .xlsm, .xlsb, .xls), OpenDocument (.ods) hoặc CSV/TXT" in page
