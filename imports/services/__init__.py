@@ -28,11 +28,14 @@ from .analysis import (
 )
 from .batches import (
     ANALYSIS_DB_FAILURE_MESSAGE,
+    CRASHED_MESSAGE,
     MISSING_FILE_MESSAGE,
+    UNEXPECTED_MESSAGE,
     ImportError_,
     batches_for,
     create_preview,
     fail_analysis,
+    fail_crashed,
     kept_name,
     receive_upload,
     refresh_preview,
@@ -55,6 +58,8 @@ from .undo import UndoRefused, undo_batch
 
 __all__ = [
     "ANALYSIS_DB_FAILURE_MESSAGE",
+    "CRASHED_MESSAGE",
+    "UNEXPECTED_MESSAGE",
     "DB_FAILURE_MESSAGE",
     "DIFF_LIMIT",
     "MISSING_FILE_MESSAGE",
@@ -73,6 +78,7 @@ __all__ = [
     "create_preview",
     "describe_counts",
     "fail_analysis",
+    "fail_crashed",
     "fail_commit",
     "finish_commit",
     "group_problems_by_cell",
