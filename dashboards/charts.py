@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from core.numbers import format_measure, format_period
+from core.numbers import format_measure, format_number, format_period
 from indicators.choices import Status
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -110,7 +110,12 @@ def value_axis(measure: str, values=(), *, headroom: float = 0.0, **extra) -> di
         if measure != "percent":
             step = max(1.0, math.ceil(step))
         axis["range"] = [low, top]
-        if measure == "percent" and 50 < high <= 100:
+        if measure == "amount_vnd" and top >= 1_000_000:
+            # "2 tỷ đ", not "2.000.000.000 đ" (which a phone prints slanted over its neighbours)
+            ticks = [low + k * step for k in range(int((top - low) // step) + 1)]
+            axis.update(tickmode="array", tickvals=ticks, ticktext=[_short_amount(t) for t in ticks])
+            axis.pop("ticksuffix", None)
+        elif measure == "percent" and 50 < high <= 100:
             axis["tickvals"] = [0, 20, 40, 60, 80, 100]  # no "120%" tick in the labels' headroom
         else:
             axis["dtick"] = step
@@ -118,6 +123,14 @@ def value_axis(measure: str, values=(), *, headroom: float = 0.0, **extra) -> di
     elif measure != "percent":
         axis["tickformat"] = ",d"
     return axis
+
+
+def _short_amount(value: float) -> str:
+    """An axis tick of money: 2.5e9 → "2,5 tỷ đ", 750e6 → "750 triệu đ", 0 → "0 đ"."""
+    for size, word in ((1_000_000_000, " tỷ đ"), (1_000_000, " triệu đ")):
+        if abs(value) >= size:
+            return format_number(Decimal(str(round(value / size, 2))).normalize()) + word
+    return format_number(Decimal(round(value)), 0) + " đ"
 
 
 def bars_by_unit(indicator: dict, rows: list[dict]) -> dict:

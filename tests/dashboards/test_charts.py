@@ -19,6 +19,8 @@ PERCENT = {"measure": "percent"}
 def tick_labels(axis: dict) -> list[str]:
     """The labels plotly prints for an axis with an explicit range (",.0f"/",d" → whole numbers)."""
     low, high = axis["range"]
+    if "ticktext" in axis:
+        return [t for v, t in zip(axis["tickvals"], axis["ticktext"], strict=True) if low <= v <= high]
     if "tickvals" in axis:
         values = [v for v in axis["tickvals"] if low <= v <= high]
     else:
@@ -68,11 +70,18 @@ def test_percent_bars_keep_their_labels_in_view_and_stop_their_ticks_at_100():
 
 
 def test_amounts_are_in_dong_on_the_axis_and_on_the_bars():
-    figure = charts.bars_by_unit(AMOUNT, [unit_row("Đồng Xoài", "12906957546")])
+    figure = charts.bars_by_unit(
+        AMOUNT, [unit_row("Đồng Xoài", "5144126233"), unit_row("Bù Đốp", "304534653")]
+    )
     go.Figure(figure)
+    assert [t["text"] for t in figure["data"]] == [["5.144.126.233 đ", "304.534.653 đ"]]
+    assert tick_labels(figure["layout"]["xaxis"]) == ["0 đ", "2 tỷ đ", "4 tỷ đ", "6 tỷ đ"]
+
+
+def test_small_amounts_keep_whole_dong_ticks():
+    figure = charts.bars_by_unit(AMOUNT, [unit_row("Đồng Xoài", "350000")])
     axis = figure["layout"]["xaxis"]
-    assert axis["ticksuffix"] == " đ"
-    assert figure["data"][0]["text"] == ["12.906.957.546 đ"]
+    assert axis["ticksuffix"] == " đ" and axis["tickformat"] == ",.0f"
     labels = tick_labels(axis)
     assert labels[0] == "0 đ" and len(labels) == len(set(labels))
 
