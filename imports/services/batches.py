@@ -30,6 +30,16 @@ ANALYSIS_DB_FAILURE_MESSAGE = (
 )
 
 
+CRASHED_MESSAGE = (
+    "Tệp này làm dừng tiến trình xử lý hai lần nên hệ thống đã ngừng đọc nó: tệp có thể quá lớn hoặc bị "
+    "hỏng. Chưa có số liệu nào được ghi; hãy kiểm tra tệp (lưu lại bằng Excel) rồi tải lên lại."
+)
+UNEXPECTED_MESSAGE = (
+    "Đã xảy ra lỗi không lường trước khi đọc tệp; chưa có số liệu nào được ghi. Lỗi đã được ghi lại để "
+    "kỹ thuật viên kiểm tra; hãy thử lưu lại tệp bằng Excel rồi tải lên lại."
+)
+
+
 class ImportError_(Exception):
     """A workflow step that cannot run (Vietnamese message)."""
 
@@ -225,6 +235,11 @@ def refresh_preview(batch: ImportBatch, *, user, data: bytes | None = None) -> I
     except WorkbookError as exc:
         fatal(batch, exc)
         return batch
+    except DatabaseError:
+        raise  # the task retries a lost connection
+    except Exception as exc:  # noqa: BLE001 - a bug must not leave the batch pending (issue 15)
+        unexpected(batch, exc)
+        return batch
     apply_analysis(batch, analysis, catalogue, skip_invalid=batch.skip_invalid)
     batch.status = ImportBatch.Status.PREVIEW
     batch.progress = 100
@@ -280,3 +295,25 @@ def fail_analysis(batch_id: int) -> str:
         logger.exception("Import batch %s: database still unreachable, batch left as it was", batch_id)
         return "error"
     return batch.status
+
+
+def fail_crashed(batch_id: int) -> str:
+    """A task of this batch crashed its worker process twice: FAILED with a Vietnamese message, unless it
+    was committed meanwhile. Nothing of the batch was written (a commit is one transaction)."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return "missing"
+    if batch.status == ImportBatch.Status.COMMITTED:
+        return batch.status
+    fatal(batch, WorkbookError(CRASHED_MESSAGE, "worker_crashed"))
+    return batch.status
+
+
+def unexpected(batch: ImportBatch | None, exc: Exception) -> WorkbookError:
+    """An error no reader or rule expected (a bug): the traceback goes to the log, the user gets a
+    Vietnamese message, the batch (if any) ends FAILED rather than pending or a 500."""
+    logger.exception("Import batch %s: unexpected error while reading the file", getattr(batch, "pk", None))
+    error = WorkbookError(UNEXPECTED_MESSAGE, "internal_error")
+    if batch is not None:
+        fatal(batch, error)
+    return error

@@ -34,6 +34,7 @@ from .batches import (
     new_batch,
     read_source,
     reanalyse,
+    unexpected,
 )
 from .outcome import ImportOutcome, problem
 
@@ -101,6 +102,11 @@ def import_file(
     except WorkbookError as exc:
         fatal(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug ends as a failed batch with a message, never a 500
+        unexpected(batch, exc)
+        return ImportOutcome.of(batch, unreadable=True)
     stops = blocking(analysis, skip_invalid)
     values = apply_analysis(
         batch, analysis, catalogue, skip_invalid=skip_invalid, with_diff=dry_run or not commit or bool(stops)
@@ -138,6 +144,11 @@ def commit_batch(batch: ImportBatch, user) -> ImportOutcome:
         analysis, values, _catalogue = reanalyse(batch, data, user)
     except WorkbookError as exc:
         fatal(batch, exc)
+        return ImportOutcome.of(batch, unreadable=True)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        unexpected(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
     if blocking(analysis, batch.skip_invalid):
         batch.save()
@@ -210,6 +221,12 @@ def finish_commit(batch_id: int, user) -> str:
     except WorkbookError as exc:
         error = exc
         _settle(batch, lambda b: fatal(b, error))
+        return batch.status
+    except DatabaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        failure = unexpected(None, exc)
+        _settle(batch, lambda b: fatal(b, failure))
         return batch.status
     message, refused_cells = None, []
     if blocking(analysis, batch.skip_invalid):

@@ -1,4 +1,4 @@
-"""What the status engine computes (indicators/engine.py). Never written by hand: every row is derived
+"""What the status engine computes (indicators/engine/). Never written by hand: every row is derived
 from DataValue, Target and the catalogue, and a recompute replaces it."""
 
 from django.db import models
