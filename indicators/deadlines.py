@@ -49,5 +49,3 @@ def unit_deadline(unit: Unit, period: str, indicators: list[Indicator] | None = 
     if not groups:
         return deadline_for("", period)
     return min(deadline_for(g, period) for g in groups)
-
-
