@@ -204,23 +204,33 @@ def figures(series: dict[str, dict]) -> dict[str, Decimal]:
     return {p: v for p, e in series.items() if (v := figure(e)) is not None}
 
 
-def _has_figure(entry: dict) -> bool:
-    return entry["printed"] is not None or entry["computed"] is not None
+def _source(entry: dict | None) -> str | None:
+    """Which figure of a period is shown: the printed total when there is one, else the roll-up."""
+    if not entry:
+        return None
+    return next((k for k in ("printed", "computed") if entry[k] is not None), None)
+
+
+def _previous_period(series: dict[str, dict], period: str, source: str | None) -> str | None:
+    """The latest earlier period with a figure of the same kind (printed with printed, roll-up with
+    roll-up: never "99%" beside a change computed from the roll-ups 99,13 → 99,45)."""
+    earlier = sorted(p for p in series if p < period and source and series[p][source] is not None)
+    return earlier[-1] if earlier else None
 
 
 def change_in(series: dict[str, dict], period: str, measure: str, common=None) -> dict:
-    """The province figure at ``period``, its coverage, and its change since the most recent earlier
-    period with a figure.
+    """The province figure at ``period``, its coverage, and its change since the latest earlier period
+    with a figure of the same kind.
 
-    Like is compared with like: two printed totals when both periods have one; two roll-ups when both
-    are complete; when either roll-up is partial, both months over the units that reported in both
-    (``common``: {(period, previous): (current, previous, units)} from `common_units_changes`), or no
-    change with the reason.
+    Like is compared with like, and the change is of the figure shown: a printed total against the
+    latest earlier printed total; a roll-up against the latest earlier roll-up when both are complete;
+    when either roll-up is partial, both months over the units that reported in both (``common``:
+    {(period, previous): (current, previous, units)} from `common_units_changes`), or no change with
+    the reason. When the earlier months have no figure of the same kind, no change is shown.
     """
     current = series.get(period)
-    earlier = sorted(p for p in series if p < period and _has_figure(series[p]))
-    previous_period = earlier[-1] if earlier else None
-    previous = series.get(previous_period) if previous_period else None
+    source = _source(current)
+    previous_period = _previous_period(series, period, source)
     out = {
         "value": figure(current),
         "coverage": entry_coverage(current),
@@ -230,23 +240,14 @@ def change_in(series: dict[str, dict], period: str, measure: str, common=None) -
         "change_text": "",
         "change_note": "",
     }
-    if not (current and previous):
+    if previous_period is None:
         return out
-    if current["printed"] is not None and previous["printed"] is not None:
+    previous = series[previous_period]
+    if source == "printed" or not (_coverage_of(current).partial or _coverage_of(previous).partial):
         out.update(
             previous_period=previous_period,
-            previous_value=previous["printed"],
-            change_text=change_text(current["printed"] - previous["printed"], measure),
-        )
-        return out
-    if current["computed"] is None or previous["computed"] is None:
-        return out
-    now, before = entry_coverage(current) or _unknown(current), entry_coverage(previous) or _unknown(previous)
-    if not now.partial and not before.partial:
-        out.update(
-            previous_period=previous_period,
-            previous_value=previous["computed"],
-            change_text=change_text(current["computed"] - previous["computed"], measure),
+            previous_value=previous[source],
+            change_text=change_text(current[source] - previous[source], measure),
         )
         return out
     same = (common or {}).get((period, previous_period))
@@ -265,25 +266,21 @@ def change_in(series: dict[str, dict], period: str, measure: str, common=None) -
     return out
 
 
-def _unknown(entry: dict) -> Coverage:
+def _coverage_of(entry: dict) -> Coverage:
     return Coverage(entry["covered"], entry["expected"])
 
 
 def comparisons_needed(series_by_indicator: dict[int, dict[str, dict]], period: str) -> dict[int, str]:
-    """{indicator_id: previous period} of the figures whose change needs the like-with-like roll-up."""
+    """{indicator_id: previous period} of the roll-ups whose change needs the like-with-like roll-up
+    (either month partial)."""
     out = {}
     for ind, series in series_by_indicator.items():
         current = series.get(period)
-        earlier = sorted(p for p in series if p < period and _has_figure(series[p]))
-        if not current or not earlier or current["computed"] is None:
+        if _source(current) != "computed":
             continue
-        previous = series[earlier[-1]]
-        if current["printed"] is not None and previous["printed"] is not None:
-            continue
-        if previous["computed"] is None:
-            continue
-        if _unknown(current).partial or _unknown(previous).partial:
-            out[ind] = earlier[-1]
+        previous = _previous_period(series, period, "computed")
+        if previous and (_coverage_of(current).partial or _coverage_of(series[previous]).partial):
+            out[ind] = previous
     return out
 
 

@@ -19,6 +19,7 @@ from units.matching import UnitCandidate, UnitIndex
 from units.models import Unit
 
 from ..formats import parse_workbook, propose_period
+from ..guards import SheetLimits
 from ..types import RowError, Severity
 from ..validation import Catalogue, IndicatorMeta, ResolvedValue, Validated, validate
 from ..workbook import read_workbook
@@ -28,6 +29,10 @@ DIFF_LIMIT = 2000  # cells kept in a batch's preview diff; counts cover every ce
 
 def max_upload_bytes() -> int:
     return getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+
+def sheet_limits() -> SheetLimits:
+    return SheetLimits(settings.IMPORT_MAX_SHEET_ROWS, settings.IMPORT_MAX_SHEET_COLUMNS, settings.IMPORT_MAX_SHEET_CELLS)
 
 
 @contextmanager
@@ -145,7 +150,7 @@ def analyse(
 
 
 def _analyse(source, *, period, user, filename, corrections, exclusions, catalogue) -> Analysis:
-    workbook = read_workbook(source, filename=filename, max_bytes=max_upload_bytes())
+    workbook = read_workbook(source, filename=filename, max_bytes=max_upload_bytes(), limits=sheet_limits())
     results, problems, detections = parse_workbook(workbook)
     proposed = propose_period(workbook, results)
     del workbook  # the raw rows are no longer needed: keep the peak memory of large imports down

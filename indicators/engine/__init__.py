@@ -103,7 +103,7 @@ def recompute_all(*, completeness: bool = True, counts: bool = True) -> Recomput
         if counts:
             result.statuses = status_counts(cursor, None)
         bump_on_commit()  # cached pages and API answers show statuses
-    logger.info("status recompute (all): %s", result.as_dict())
+    logger.debug("status recompute (all): %s", result.as_dict())
     return result
 
 
@@ -156,7 +156,7 @@ def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) ->
         if connection.vendor == "sqlite":
             cursor.execute(f"DROP TABLE IF EXISTS {SCOPE}")
         bump_on_commit()
-    logger.info("status recompute (%d pairs): %s", len(pairs), result.as_dict())
+    logger.debug("status recompute (%d pairs): %s", len(pairs), result.as_dict())
     return result
 
 
