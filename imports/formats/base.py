@@ -26,8 +26,19 @@ from core.numbers import (
 )
 from core.text import fold as fold_text
 
-from ..types import CellRef, ParsedValue, PrintedDerived, RowError, Severity, SheetResult, column_letter
+from ..types import (
+    Answers,
+    CellRef,
+    ParsedValue,
+    PrintedDerived,
+    RowError,
+    Severity,
+    SheetResult,
+    UnitRow,
+    column_letter,
+)
 from ..workbook import SheetData
+from .columns import Role, fingerprint, resolve_columns
 
 
 def fold(text) -> str:
@@ -154,17 +165,6 @@ def header_text(sheet: SheetData, rows: int = 12) -> str:
 
 
 # ---- reading values ---------------------------------------------------------------------------
-
-
-@dataclass
-class Role:
-    """What a column means: a value of `indicator`, or a printed derived figure of it."""
-
-    indicator: str
-    kind: Kind = Kind.COUNT
-    derived: str | None = None  # None for a value; "change" | "status" | "increment"
-    grouping: str = "auto"
-    display: str | None = None  # header text for messages (default: the printed header)
 
 
 @dataclass
@@ -309,9 +309,11 @@ def parse_unit_table(
     unit_level: str | None = None,
     required: Iterable[str] = (),
     table: UnitTable | None = None,
+    answers: Answers | None = None,
 ) -> SheetResult:
     """Parse a one-row-per-unit table. `classify(column)` returns a Role, None (unknown: warned),
-    or the string 'skip' (a known column that maps to no indicator, e.g. STT or a day group)."""
+    or the string 'skip' (a known column that maps to no indicator, e.g. STT or a day group).
+    `answers` (a person's mapping) beat the layout's reading; unsure readings become questions."""
     result = SheetResult(sheet=sheet.name, layout=layout)
     table = table or unit_table(sheet)
     ctx = ParseContext(sheet, result, unit_level)
@@ -324,56 +326,47 @@ def parse_unit_table(
             code="missing_column",
         )
         return result
-    roles: dict[int, Role] = {}
+    titled = [col for col in table.columns if col.parts]
     for col in table.columns:
-        if not col.parts:
-            if any(sheet.raw(r, col.index) not in ("", None) for r in table.data_rows()):
-                ctx.warn(
-                    None,
-                    col.index,
-                    "",
-                    f"Cột {col.index + 1} không có tiêu đề; số liệu của cột này không được nhập.",
-                    code="unmapped_column",
-                )
-            continue
-        role = classify(col, table)
-        if role == "skip":
-            continue
-        if role is None:
+        if not col.parts and any(sheet.raw(r, col.index) not in ("", None) for r in table.data_rows()):
             ctx.warn(
-                table.header_top,
+                None,
                 col.index,
-                col.printed,
-                f"Không nhận ra cột '{col.printed}'; số liệu của cột này không được nhập.",
-                header=col.printed,
+                "",
+                f"Cột {col.index + 1} không có tiêu đề; số liệu của cột này không được nhập.",
                 code="unmapped_column",
             )
-            continue
-        roles[col.index] = role
-    mapped = {r.indicator for r in roles.values() if r.derived is None}
-    for ind in required:
-        if ind not in mapped:
-            ctx.problem(None, None, "", f"Thiếu cột bắt buộc cho chỉ tiêu {ind}", code="missing_column")
-    # the same indicator mapped twice is ambiguous: keep the first, error on the others
-    seen: dict[str, int] = {}
-    for c, role in list(roles.items()):
-        if role.derived:
-            continue
-        if role.indicator in seen:
-            hdr = role.display or next(col.printed for col in table.columns if col.index == c)
-            ctx.problem(
+    fp = result.fingerprint = fingerprint(
+        [sheet.text(table.header_top, table.unit_col)] + [c.printed for c in titled]
+    )
+    readings = {col.index: classify(col, table) for col in titled}
+    shown = {
+        col.index: (r.display if isinstance(r, Role) and r.display else col.printed)
+        for col, r in ((col, readings[col.index]) for col in titled)
+    }
+    resolution = resolve_columns(sheet.name, titled, readings, shown, answers=answers, fp=fp)
+    roles = resolution.roles
+    result.mapping = resolution.mapping
+    for m in resolution.mapping:
+        if m.how == "unmapped" and not m.question:
+            ctx.warn(
                 table.header_top,
-                c,
-                hdr,
-                f"Cột '{hdr}' trùng ý nghĩa với cột {_letter(seen[role.indicator])} ({role.indicator}); không nhập cột này.",
-                header=hdr,
-                code="duplicate_column",
+                m.column - 1,
+                m.header,
+                f"Không nhận ra cột '{m.header}'; số liệu của cột này không được nhập.",
+                header=m.header,
+                code="unmapped_column",
             )
-            del roles[c]
-        else:
-            seen[role.indicator] = c
+    for c, hdr, message in resolution.questions:
+        ctx.problem(table.header_top, c, hdr, message, header=hdr, code="column_question")
+    asked = {c for c, _h, _m in resolution.questions}
+    mapped = {r.indicator for r in roles.values() if r.derived is None}
+    if not asked:
+        for ind in required:
+            if ind not in mapped:
+                ctx.problem(None, None, "", f"Thiếu cột bắt buộc cho chỉ tiêu {ind}", code="missing_column")
     data_rows = list(table.data_rows())
-    unit_rows: list[tuple[int, str, bool]] = []
+    unit_rows: list[tuple[int, str, bool, str | None]] = []
     for r in data_rows:
         label = sheet.text(r, table.unit_col)
         has_values = any(sheet.raw(r, c) not in ("", None) for c in roles)
@@ -385,15 +378,19 @@ def parse_unit_table(
             continue
         if is_other_total(label) or not has_values:
             continue
-        unit_rows.append((r, label, is_total_label(label)))
-    value_rows = [r for r, _, _ in unit_rows]
-    headers = {
-        c: roles[c].display or next(col.printed for col in table.columns if col.index == c) for c in roles
-    }
+        total = is_total_label(label)
+        given = answers.unit(fold(label)) if answers else None
+        code = "BP" if total else (given[0] if given else None)
+        result.unit_rows.append(
+            UnitRow(sheet.name, r + 1, label, code, given[1] if given else "", unit_level, total)
+        )
+        unit_rows.append((r, label, total, code))
+    value_rows = [r for r, _, _, _ in unit_rows]
+    headers = {c: roles[c].display or shown[c] for c in roles}
     for c, role in roles.items():
         column_values: list[tuple[ParsedValue, bool]] = []
-        for r, label, total in unit_rows:
-            kw = dict(unit_label=label, unit_code="BP" if total else None, is_total=total)
+        for r, label, total, code in unit_rows:
+            kw = dict(unit_label=label, unit_code=code, is_total=total)
             if role.derived:
                 ctx.read_derived(r, c, role, headers[c], **kw)
             else:

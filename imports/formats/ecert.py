@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, header_text, parse_unit_table, unit_table
 
@@ -41,5 +41,5 @@ def detect(sheet: SheetData) -> int:
     return n + (2 if has(header_text(sheet), "chung thuc") else 0)
 
 
-def parse(sheet: SheetData) -> SheetResult:
-    return parse_unit_table(sheet, LAYOUT, classify, unit_level="province")
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
+    return parse_unit_table(sheet, LAYOUT, classify, unit_level="province", answers=answers)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, fold, header_text, label_rows, label_table, value_header
 
@@ -36,7 +36,7 @@ def detect(sheet: SheetData) -> int:
     return n + (3 if has(header_text(sheet), "tuyen truyen", "trang thong tin dien tu") else 0)
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     result = SheetResult(sheet=sheet.name, layout=LAYOUT)
     ctx = ParseContext(sheet, result, "province")
     table = label_table(sheet)

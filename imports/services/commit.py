@@ -35,6 +35,7 @@ from .batches import (
     read_source,
     reanalyse,
 )
+from .mappings import remember
 from .outcome import ImportOutcome, problem
 
 logger = logging.getLogger(__name__)
@@ -83,20 +84,38 @@ def import_file(
     skip_invalid: bool = False,
     source_kind: str = ImportBatch.Source.CLI,
     filename: str = "",
+    mapping: dict | None = None,
+    remember_mapping: bool = False,
 ) -> ImportOutcome:
-    """Import one workbook in one go. Never raises for a bad file: the outcome says what happened."""
+    """Import one workbook in one go. Never raises for a bad file: the outcome says what happened.
+    `mapping`: the person's column and unit answers (`mappings.read_mapping` shape);
+    `remember_mapping`: save them for the sender and the sheets' headers (applied next time as
+    `saved`)."""
     data, filename = read_source(source, filename)
     batch = new_batch(
-        data, filename, user=user, period=period, source_kind=source_kind, skip_invalid=skip_invalid
+        data,
+        filename,
+        user=user,
+        period=period,
+        source_kind=source_kind,
+        skip_invalid=skip_invalid,
+        answers=mapping,
     )
     catalogue = build_catalogue()
     try:
         analysis = analyse(
-            source if not data else data, period=period, user=user, filename=filename, catalogue=catalogue
+            source if not data else data,
+            period=period,
+            user=user,
+            filename=filename,
+            catalogue=catalogue,
+            mapping=mapping,
         )
     except WorkbookError as exc:
         fatal(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
+    if remember_mapping and mapping:
+        remember(analysis.mapping_json(), user, confirmed_by=user)
     stops = blocking(analysis, skip_invalid)
     values = apply_analysis(
         batch, analysis, catalogue, skip_invalid=skip_invalid, with_diff=dry_run or not commit or bool(stops)
