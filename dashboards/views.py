@@ -26,9 +26,8 @@ from indicators.models import DataValue, Indicator
 from indicators.templatetags.vn import change_badge, flag_labels, status_badge
 from units.models import Level, Unit
 
-from . import charts
+from . import charts, tables
 from . import queries as dashboards
-from . import tables
 
 CACHED_PARAMETERS = {"period", "level", "sort"}
 PART = "<!--cds:part-->"  # between the title and the content in dashboards/_parts.html
