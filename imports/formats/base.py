@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.numbers import (
+    FRACTION_LIMIT,
     Kind,
     format_vn,
     percent_column_scale,
@@ -49,6 +50,10 @@ def fold(text) -> str:
 def strip_parens(text: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", " ", text).split())
 
+
+# Numeric cells a percent column needs, all <= 1.5 and none percent-formatted, before 0.51 is read
+# as 51 %: with fewer, the scale is a question (both readings shown).
+FRACTION_EVIDENCE = 3
 
 TOTAL_LABELS = {"tong", "tong cong", "cong", "toan tinh", "tong so", "tong toan tinh", "tinh"}
 
@@ -204,10 +209,31 @@ class ParseContext:
         return self.problem(*args, severity=Severity.WARNING, **kw)
 
     def column_scale(self, c: int, rows: Iterable[int]) -> str:
+        """'fraction' | 'points' | 'auto' (`core.numbers.percent_column_scale`), or 'unsure': every
+        numeric cell is <= 1.5 but there are too few of them, and no cell of the column has a percent
+        format, to tell 0,51 % from 51 % (one agency's own row typed as plain numbers)."""
         if c not in self._scales:
-            raws = [self.sheet.raw(r, c) for r in rows if not self.sheet.is_percent(r, c)]
-            self._scales[c] = percent_column_scale(raws)
+            rows = list(rows)
+            formatted = [self.sheet.is_percent(r, c) for r in rows]
+            raws = [self.sheet.raw(r, c) for r, f in zip(rows, formatted, strict=True) if not f]
+            scale = percent_column_scale(raws)
+            if scale == "fraction" and not any(formatted):
+                numeric = [v for v in raws if isinstance(v, int | float) and not isinstance(v, bool) and v]
+                if len(numeric) < FRACTION_EVIDENCE:
+                    scale = "unsure"
+            self._scales[c] = scale
         return self._scales[c]
+
+    def _unsure_percent(self, r: int, c: int, raw, header: str, n: int) -> str | None:
+        """The question for a percent cell whose scale cannot be judged, or None if it needs none."""
+        d = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not 0 < abs(d) <= FRACTION_LIMIT:
+            return None
+        a, b = format_vn(d.normalize()), format_vn((d * 100).normalize())
+        return (
+            f'"{raw_text(raw)}" không rõ là {a}% hay {b}%: cột chỉ có {n} ô số, không có định dạng phần trăm, '
+            f'nên không biết cột ghi theo thang 0–1 hay 0–100. Hãy ghi rõ "{a}%" hoặc "{b}%".'
+        )
 
     def read(
         self,
@@ -230,6 +256,25 @@ class ParseContext:
                 scale = "fraction"
             else:
                 scale = self.column_scale(c, rows)
+            if scale == "unsure":
+                numeric = [self.sheet.raw(x, c) for x in rows]
+                n = sum(1 for v in numeric if isinstance(v, int | float) and not isinstance(v, bool) and v)
+                question = self._unsure_percent(r, c, raw, header, n)
+                if question is not None:
+                    self.problem(r, c, raw, question, header=header, code="ambiguous_percent_scale")
+                    pv = ParsedValue(
+                        indicator=indicator or role.indicator,
+                        ref=CellRef(self.sheet.name, r + 1, c + 1, header),
+                        raw=raw_text(raw),
+                        value=None,
+                        unit_label=unit_label,
+                        unit_code=unit_code,
+                        is_total=is_total,
+                        flags=["error"],
+                    )
+                    self.result.values.append(pv)
+                    return pv
+                scale = "fraction"  # 0 (or a value above 1.5, read as points by the reader)
         reading = read_number(raw, role.kind, grouping=role.grouping, percent_scale=scale)
         if reading.empty:
             return None

@@ -17,7 +17,7 @@ from imports.types import Severity
 from imports.workbook import read_workbook
 from indicators.models import DataValue
 
-from .xlsx_builders import AUGUST, build_xlsx, insert_column, sample_sheets
+from .xlsx_builders import AUGUST, SheetSpec, build_xlsx, insert_column, sample_sheets
 
 D = Decimal
 
@@ -67,7 +67,9 @@ def test_a_month_column_beside_the_year_to_date_one_is_the_month_indicator():
     assert ecabinet(r, "SW-ECABINET")["Sở Công Thương"] == D(1)
     assert ecabinet(r, "SW-ECABINET-YTD")["Sở Công Thương"] == D(3)  # the real year-to-date column
     assert ecabinet(r, "SW-ECABINET-YTD")["VP UBND tỉnh"] == D(1067)
-    assert [(m.column, m.indicator, m.how) for m in r.mapping if m.indicator and "ECABINET" in m.indicator] == [
+    assert [
+        (m.column, m.indicator, m.how) for m in r.mapping if m.indicator and "ECABINET" in m.indicator
+    ] == [
         (3, "SW-ECABINET-YTD", "catalogue"),
         (4, "SW-ECABINET", "catalogue"),
     ]
@@ -190,3 +192,56 @@ def test_the_cli_rejects_a_question_and_imports_with_a_mapping(catalogue, tmp_pa
         "header": "D",
         "indicator": None,
     }
+
+
+# ---- a percent column whose scale cannot be judged asks, with both readings ----------------------
+
+
+def one_agency_sheet(esign, formats=None):
+    rows = [
+        ["Phần mềm, ứng dụng khác", "", "", ""],
+        ["", "", "", ""],
+        [
+            "STT",
+            "Đơn vị",
+            "Tỷ lệ văn bản điện tử được ký số của cơ quan, đơn vị (%)",
+            "Tỷ lệ CB, CC, VC sử dụng thư điện tử công vụ (%)",
+        ],
+        [1, "Sở GD&ĐT", esign, "93,62%"],
+    ]
+    return build_xlsx({"PM": SheetSpec(rows, formats=formats or {})})
+
+
+def test_one_row_of_plain_fractions_is_a_question_with_both_readings():
+    r = parsed(one_agency_sheet(0.51))["PM"]
+    (p,) = [p for p in r.problems if p.severity == Severity.ERROR]
+    assert (p.code, p.cell) == ("ambiguous_percent_scale", "C4")
+    assert p.message == (
+        '"0.51" không rõ là 0,51% hay 51%: cột chỉ có 1 ô số, không có định dạng phần trăm, nên không biết '
+        'cột ghi theo thang 0–1 hay 0–100. Hãy ghi rõ "0,51%" hoặc "51%".'
+    )
+    (v,) = [v for v in r.values if v.indicator == "SW-ESIGN-RATE"]
+    assert v.value is None  # never stored as 51 %
+    (email,) = [v for v in r.values if v.indicator == "SW-EMAIL-RATE"]
+    assert email.value == D("93.62")
+
+
+def test_a_percent_formatted_cell_or_a_whole_column_judges_the_scale():
+    r = parsed(one_agency_sheet(0.51, {"C4": "0.00%"}))["PM"]
+    assert [p.code for p in r.problems] == []
+    assert [v.value for v in r.values if v.indicator == "SW-ESIGN-RATE"] == [D(51)]
+    r = parsed(one_agency_sheet(0.0))["PM"]  # zero is zero on either scale
+    assert [v.value for v in r.values if v.indicator == "SW-ESIGN-RATE"] == [D(0)]
+    r = parsed(one_agency_sheet(51.0))["PM"]
+    assert [v.value for v in r.values if v.indicator == "SW-ESIGN-RATE"] == [D(51)]
+
+
+@pytest.mark.django_db
+def test_the_cli_never_stores_an_unjudged_fraction(catalogue, tmp_path):
+    path = tmp_path / "gd.xlsx"
+    path.write_bytes(one_agency_sheet(0.51))
+    code, out = run_cli(str(path), "--period", "2023-08", "--json")
+    result = json.loads(out)
+    assert (code, result["status"]) == (1, "rejected")
+    assert [e["code"] for e in result["errors"]] == ["ambiguous_percent_scale"]
+    assert not DataValue.objects.filter(indicator__code="SW-ESIGN-RATE").exists()
