@@ -157,6 +157,18 @@ def unit_table(sheet: SheetData) -> UnitTable | None:
     return UnitTable(sheet, top, bottom, unit_col, columns)
 
 
+def distinct_indicators(table: UnitTable, classify) -> int:
+    """How many different indicators a layout reads in a table's headers (for detection scores): six
+    columns that all read as one indicator are evidence of one column, not six."""
+    found = set()
+    for c in table.columns:
+        if c.parts:
+            role = classify(c, table)
+            if isinstance(role, Role) and role.derived is None:
+                found.add(tuple(sorted(map(str, role.family.values()))) if role.family else role.indicator)
+    return len(found)
+
+
 def header_text(sheet: SheetData, rows: int = 12) -> str:
     """Folded text of the first rows (titles, lead sentences, headers): for detection scores."""
     out = []

@@ -8,7 +8,7 @@ from core.text import has
 
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, header_text, parse_unit_table, unit_table
+from .base import Column, Role, UnitTable, distinct_indicators, header_text, parse_unit_table, unit_table
 
 LAYOUT = "ecert"
 TITLE = "Chứng thực điện tử"
@@ -35,7 +35,7 @@ def detect(sheet: SheetData) -> int:
     table = unit_table(sheet)
     if table is None:
         return 0
-    n = sum(1 for c in table.columns if c.parts and isinstance(classify(c, table), Role))
+    n = distinct_indicators(table, classify)
     if n < 3:
         return 0
     return n + (2 if has(header_text(sheet), "chung thuc") else 0)

@@ -16,7 +16,7 @@ from core.text import has
 
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, parse_unit_table, unit_table
+from .base import Column, Role, UnitTable, distinct_indicators, parse_unit_table, unit_table
 from .windows import Window, header_window
 
 LAYOUT = "software_usage"
@@ -49,7 +49,7 @@ def detect(sheet: SheetData) -> int:
     table = unit_table(sheet)
     if table is None:
         return 0
-    n = sum(1 for c in table.columns if c.parts and isinstance(classify(c, table), Role))
+    n = distinct_indicators(table, classify)
     return 2 * n if n >= 2 else 0
 
 
