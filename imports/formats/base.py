@@ -418,10 +418,31 @@ def parse_unit_table(
         ctx.problem(table.header_top, c, hdr, message, header=hdr, code="column_question")
     asked = {c for c, _h, _m in resolution.questions}
     mapped = {r.indicator for r in roles.values() if r.derived is None}
+    # A sheet with a subset of the layout's columns imports what it has (an agency reports its own
+    # columns): a missing column is a warning. A printed derived column whose value column is missing
+    # cannot be checked against anything: it is left out, with a warning naming it.
     if not asked:
         for ind in required:
             if ind not in mapped:
-                ctx.problem(None, None, "", f"Thiếu cột bắt buộc cho chỉ tiêu {ind}", code="missing_column")
+                ctx.warn(
+                    None,
+                    None,
+                    "",
+                    f"Sheet không có cột cho chỉ tiêu {ind}; chỉ nhập các cột có trong sheet.",
+                    code="missing_column",
+                )
+    for c, role in list(roles.items()):
+        if role.derived and role.indicator not in mapped:
+            del roles[c]
+            ctx.warn(
+                table.header_top,
+                c,
+                shown[c],
+                f"Cột '{shown[c]}' là số liệu tính từ chỉ tiêu {role.indicator}, nhưng sheet không có cột "
+                f"{role.indicator}; không đọc cột này.",
+                header=shown[c],
+                code="derived_without_value",
+            )
     data_rows = list(table.data_rows())
     unit_rows: list[tuple[int, str, bool, str | None]] = []
     for r in data_rows:

@@ -24,6 +24,10 @@ from ..validation import Catalogue, IndicatorMeta, ResolvedValue, Validated, val
 from ..workbook import read_workbook
 from .mappings import build_answers, unused_entries
 
+NOTHING_TO_IMPORT = (
+    "Không có số liệu nào để nhập trong tệp này: không nhận ra cột số liệu nào (xem các cảnh báo); "
+    "hãy chỉ rõ chỉ tiêu của các cột (ánh xạ cột)."
+)
 DIFF_LIMIT = 2000  # cells kept in a batch's preview diff; counts cover every cell
 
 
@@ -215,6 +219,10 @@ def _analyse(source, *, period, user, filename, corrections, exclusions, catalog
         sheet["values"] += sum(
             1 for r in results if r.sheet == sheet["sheet"] for row in r.dti_rows for _ in row.scores
         )
+    if not validated.values and not analysis.dti and not analysis.errors:
+        # a file that imports nothing never ends "committed" without a word (a one-column agency sheet
+        # whose only column was not recognised used to exit 0)
+        analysis.problems.append(RowError("", None, None, "", NOTHING_TO_IMPORT, code="nothing_to_import"))
     analysis.skipped = [
         {"sheet": k.split("!")[0], "cell": k.split("!")[1]} for k in sorted(validated.invalid_cells)
     ]

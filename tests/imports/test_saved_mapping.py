@@ -138,3 +138,58 @@ def test_a_malformed_mapping_file_is_refused(catalogue, tmp_path):
     mapping.write_text(json.dumps({"columns": [{"indicator": "DVC-FILE-RATE"}]}))
     code, result = run_cli(str(path), "--json", "--mapping", str(mapping))
     assert (code, result["errors"][0]["message"]) == (1, 'Ánh xạ: cột thứ 1 thiếu "header".')
+
+
+def test_the_api_takes_the_same_mapping_field(catalogue, staff, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=staff)[0].key)
+    data = dvctt_file(tmp_path, "dvctt.xlsx").read_bytes()
+    url = reverse("api:import-create") + "?commit=1"
+    resp = client.post(
+        url, {"file": SimpleUploadedFile("d.xlsx", data), "period": "2023-08"}, format="multipart"
+    )
+    assert resp.status_code == 201  # the unknown group is left out, with a warning
+    assert column(resp.json(), "F")["how"] == "unmapped"
+    assert not DataValue.objects.filter(indicator__code="DVC-FILE-RATE").exists()
+    mapping = {"columns": [{"sheet": "DVCTT", "header": HEADER, "indicator": "DVC-FILE-RATE"}]}
+    resp = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("d.xlsx", data),
+            "period": "2023-08",
+            "mapping": json.dumps(mapping, ensure_ascii=False),
+            "remember": "true",
+        },
+        format="multipart",
+    )
+    assert resp.status_code == 201
+    assert (column(resp.json(), "F")["indicator"], column(resp.json(), "F")["how"]) == (
+        "DVC-FILE-RATE",
+        "given",
+    )
+    assert DataValue.objects.filter(indicator__code="DVC-FILE-RATE", period="2023-08").count() == 27
+    assert SavedMapping.objects.get().user == staff
+    resp = client.post(
+        url,
+        {"file": SimpleUploadedFile("d.xlsx", data), "period": "2023-08", "mapping": "{oops"},
+        format="multipart",
+    )
+    assert resp.status_code == 400
+    assert resp.json()["errors"][0]["column"] == "mapping"
+
+
+def test_a_one_column_sheet_that_imports_nothing_does_not_exit_0(catalogue, tmp_path):
+    rows = [["Ứng dụng", "", ""], ["", "", ""], ["STT", "Đơn vị", "Lượt kích hoạt"], [1, "Đồng Xoài", 12.0]]
+    path = tmp_path / "one.xlsx"
+    path.write_bytes(build_xlsx({"App": rows}))
+    code, result = run_cli(str(path), "--period", "2023-08", "--json")
+    assert (code, result["status"]) == (1, "rejected")
+    assert [e["message"] for e in result["errors"]] == [
+        "Không có số liệu nào để nhập trong tệp này: không nhận ra cột số liệu nào (xem các cảnh báo); "
+        "hãy chỉ rõ chỉ tiêu của các cột (ánh xạ cột)."
+    ]
