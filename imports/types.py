@@ -279,9 +279,10 @@ class Answers:
     units: dict[str, str] = field(default_factory=dict)
     saved_units: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)  # indicator code → core.numbers.Kind value
-
-    def __bool__(self) -> bool:
-        return bool(self.columns or self.saved_columns or self.units or self.saved_units)
+    # The catalogue's side, carried along: each indicator's header phrasings (an
+    # `imports.vocabulary.Vocabulary`) and time window ("" month, "ytd", "since_start").
+    vocabulary: object | None = None
+    windows: dict[str, str] = field(default_factory=dict)
 
     def column(self, sheet: str, fingerprint: str, keys: list[str]) -> tuple[str | None, str] | None:
         """(indicator or None for 'ignore', how) for a column known by any of `keys`, or None."""

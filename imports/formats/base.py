@@ -38,8 +38,9 @@ from ..types import (
     UnitRow,
     column_letter,
 )
+from ..vocabulary import expand
 from ..workbook import SheetData
-from .columns import Role, fingerprint, resolve_columns
+from .columns import Role, fingerprint, resolve_columns, vocabulary_reading
 
 
 def fold(text) -> str:
@@ -93,7 +94,8 @@ class Column:
 
     @property
     def folded(self) -> list[str]:
-        return [fold(p) for p in self.parts]
+        """Each header level folded, with the abbreviations of `fixtures/abbreviations.csv` expanded."""
+        return [expand(fold(p)) for p in self.parts]
 
     @property
     def all_folded(self) -> str:
@@ -397,6 +399,9 @@ def parse_unit_table(
         [sheet.text(table.header_top, table.unit_col)] + [c.printed for c in titled]
     )
     readings = {col.index: classify(col, table) for col in titled}
+    for col in titled:
+        if readings[col.index] is None:
+            readings[col.index] = vocabulary_reading(col, answers, col.printed)
     shown = {
         col.index: (r.display if isinstance(r, Role) and r.display else col.printed)
         for col, r in ((col, readings[col.index]) for col in titled)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from core.numbers import Kind
-from core.text import fold
+from core.text import fold, has
 
 from ..types import (
     HOW_CATALOGUE,
@@ -29,7 +29,8 @@ from ..types import (
     ColumnMapping,
     column_letter,
 )
-from .windows import WINDOW_LABELS, Window
+from ..vocabulary import expand
+from .windows import WINDOW_LABELS, Window, header_window
 
 
 @dataclass
@@ -48,6 +49,45 @@ class Role:
     family: dict[Window, str | None] | None = None  # window → indicator (None: a window ignored on purpose)
     window: Window | None = None
     how: str = HOW_CATALOGUE
+
+
+@dataclass
+class Ask:
+    """A reading the layout is unsure of: a question with candidates."""
+
+    candidates: list[dict]
+    message: str
+
+
+DERIVED_WORDS = ("so voi", "tang giam", "tang them", "dat khong dat", "danh gia", "xep loai")
+CUMULATIVE_OF_WINDOW = {Window.MONTH: "", Window.YTD: "ytd", Window.SINCE_START: "since_start"}
+
+
+def vocabulary_reading(col, answers: Answers | None, header: str) -> Role | Ask | None:
+    """A header no layout rule knows, read with the catalogue's phrasings (abbreviations expanded,
+    one-letter typos tolerated): one indicator found is the reading; several are a question (the
+    header's time window narrows them first); none is None."""
+    vocabulary = answers.vocabulary if answers else None
+    if vocabulary is None:
+        return None
+    text = expand(fold(" ".join(col.parts)))
+    if has(text, *DERIVED_WORDS):
+        return None  # a printed comparison of a figure ("so với tháng trước"), not the figure
+    found = vocabulary.candidates(text)
+    window = header_window(text)
+    if len(found) > 1 and window in CUMULATIVE_OF_WINDOW:
+        narrowed = [(c, p) for c, p in found if answers.windows.get(c, "") == CUMULATIVE_OF_WINDOW[window]]
+        found = narrowed or found
+    if len(found) == 1:
+        code = found[0][0]
+        return Role(code, Kind(answers.kinds.get(code, Kind.NUMBER)))
+    if not found:
+        return None
+    return Ask(
+        [{"indicator": c, "why": f"tiêu đề có cụm '{p}'"} for c, p in found],
+        f"Cột {_letter(col.index)} '{header}' có thể là {len(found)} chỉ tiêu "
+        f"({', '.join(c for c, _p in found)}); chưa nhập cột này.",
+    )
 
 
 def fingerprint(headers: list[str]) -> str:
@@ -116,7 +156,9 @@ def resolve_columns(
                 roles[c] = Role(code, kind, how=how)
             continue
         reading = readings.get(c)
-        if reading == "skip":
+        if isinstance(reading, Ask):
+            ask(c, reading.message, reading.candidates)
+        elif reading == "skip":
             mapping[c] = ColumnMapping(sheet_name, c + 1, header[c], None, HOW_IGNORED, fingerprint=fp)
         elif reading is None:
             mapping[c] = ColumnMapping(sheet_name, c + 1, header[c], None, HOW_UNMAPPED, fingerprint=fp)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from core.roles import Role, role_of
 from core.text import fold
+from indicators.models import Indicator
 from indicators.models.catalogue import KIND_OF_MEASURE
 from units.models import Unit
 
 from ..models import SavedMapping
 from ..types import HOW_GIVEN, Answers, RowError, Severity
 from ..validation import Catalogue
+from ..vocabulary import Vocabulary
 
 
 class MappingError(ValueError):
@@ -70,7 +72,9 @@ def build_answers(given: dict | None, user, catalogue: Catalogue) -> tuple[Answe
     """The answers an analysis applies: the given mapping, then the sender's saved ones. Problems of
     the given mapping (an unknown indicator or unit code) are errors naming the entry."""
     answers = Answers(
-        kinds={code: KIND_OF_MEASURE.get(m.measure, "number") for code, m in catalogue.indicators.items()}
+        kinds={code: KIND_OF_MEASURE.get(m.measure, "number") for code, m in catalogue.indicators.items()},
+        vocabulary=Vocabulary.from_catalogue(Indicator.objects.values_list("code", "name", "headers")),
+        windows={code: m.cumulative for code, m in catalogue.indicators.items()},
     )
     problems: list[RowError] = []
     for entry in (given or {}).get("columns", []):
