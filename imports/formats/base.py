@@ -41,6 +41,7 @@ from ..types import (
 from ..vocabulary import expand
 from ..workbook import SheetData
 from .columns import Role, fingerprint, resolve_columns, vocabulary_reading
+from .table_ends import end_of_table, is_table_end
 
 
 def fold(text) -> str:
@@ -449,6 +450,8 @@ def parse_unit_table(
                 code="derived_without_value",
             )
     data_rows = list(table.data_rows())
+    end = end_of_table(ctx, table.header_bottom + 1, sheet.height)
+    data_rows = [r for r in data_rows if r < end]
     unit_rows: list[tuple[int, str, bool, str | None]] = []
     for r in data_rows:
         label = sheet.text(r, table.unit_col)
@@ -554,6 +557,8 @@ def label_table(sheet: SheetData, max_rows: int = 15) -> LabelTable | None:
 
 def label_rows(sheet: SheetData, table: LabelTable) -> Iterable[tuple[int, str]]:
     for r in range(table.header_row + 1, sheet.height):
+        if is_table_end(sheet, r):
+            return  # footnotes, signatures, the date line: not figures
         label = sheet.text(r, table.label_col)
         if label:
             yield r, label
