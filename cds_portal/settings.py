@@ -283,6 +283,12 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
 
 # Uploads (the importer refuses larger files before reading them).
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_MB", 20) * 1024 * 1024
+# The largest used range of one sheet (counted from A1), refused before the reader allocates it: calamine
+# holds a sheet as one dense rectangle (~32 bytes a cell), and a 5 KB file with a cell at XFD1048576 asks
+# for 512 GB. 300,000 rows keep the 200,000-row long files of other systems; 5,000,000 cells ~ 160 MB.
+IMPORT_MAX_SHEET_ROWS = envint("IMPORT_MAX_SHEET_ROWS", 300_000)
+IMPORT_MAX_SHEET_COLUMNS = envint("IMPORT_MAX_SHEET_COLUMNS", 1_000)
+IMPORT_MAX_SHEET_CELLS = envint("IMPORT_MAX_SHEET_CELLS", 5_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

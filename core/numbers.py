@@ -536,6 +536,21 @@ def format_measure(value, measure: str, decimals: int | None = None) -> str:
     return format_number(value, decimals)
 
 
+COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def format_target(comparator: str, value, value_max=None, measure: str = "percent") -> str:
+    """A target as every page, document and message prints it: "≥ 80%", "≤ 5%", "80–90%", "≥ 1.000"
+    (never ">= 80%"); the number by `format_measure`."""
+    if _to_decimal(value) is None:
+        return EMPTY
+    if comparator == "range":
+        upper = format_measure(value_max, measure) if _to_decimal(value_max) is not None else "…"
+        lower = format_number(value) if measure == "percent" else format_measure(value, measure)
+        return f"{lower}–{upper}"
+    return f"{COMPARATOR_SIGNS.get(comparator, comparator)} {format_measure(value, measure)}"
+
+
 def format_period(period: str) -> str:
     """ "2023-08" → "8/2023", as the reports print months."""
     if not period or len(period) != 7:

@@ -129,20 +129,20 @@ def figures(series: dict[str, dict]) -> dict[str, Decimal]:
 def change_in(series: dict[str, dict], period: str, measure: str) -> dict:
     """The province figure at ``period`` and its change since the most recent earlier period.
 
-    Like is compared with like: two printed totals when both periods have one, else two roll-ups, so a
-    printed "99%" is never compared with last month's computed 99,26 %.
+    Like is compared with like, and the change is of the figure shown: a printed total against the latest earlier printed total, a
+    roll-up against the latest earlier roll-up; when the earlier months have none of the same kind, no
+    change is shown (never "99%" beside a change computed from the roll-ups 99,13 → 99,45, issue 17).
     """
     current = series.get(period)
-    earlier = sorted(p for p in series if p < period and figure(series[p]) is not None)
+    source = None
+    if current:
+        source = next((k for k in ("printed", "computed") if current[k] is not None), None)
+    earlier = sorted(p for p in series if p < period and source and series[p][source] is not None)
     previous_period = earlier[-1] if earlier else None
-    previous = series.get(previous_period) if previous_period else None
     text, previous_value = "", None
-    if current and previous:
-        for source in ("printed", "computed"):
-            if current[source] is not None and previous[source] is not None:
-                previous_value = previous[source]
-                text = change_text(current[source] - previous_value, measure)
-                break
+    if previous_period:
+        previous_value = series[previous_period][source]
+        text = change_text(current[source] - previous_value, measure)
     return {
         "value": figure(current),
         "previous_period": previous_period if text else None,

@@ -258,6 +258,8 @@ def dti_ranking(request, year):
 
 def _dti_context(year) -> dict:
     years = dashboards.dti_years()
+    if year is None:  # no scores at all: say so, without offering a year that has none
+        return {"year": None, "years": [], "sections": [], "has_previous": False}
     sections = dashboards.dti_ranking(year)
     for section in sections:
         section["chart"] = charts.dti_stacked(section) if section["units"] else None
@@ -272,4 +274,4 @@ def _dti_context(year) -> dict:
 @login_required
 def dti_latest(request):
     years = dashboards.dti_years()
-    return dti_ranking(request, years[0] if years else _today().year)
+    return dti_ranking(request, years[0] if years else None)

@@ -28,3 +28,17 @@ class DecisionForm(forms.Form):
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(label="Ý kiến / lý do", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QueueFilterForm(forms.Form):
+    """The approval queue's picker: a month that has data or is due, a state, a level."""
+
+    period = forms.ChoiceField(label="Kỳ báo cáo")
+    state = forms.ChoiceField(label="Trạng thái", required=False)
+    level = forms.ChoiceField(label="Cấp", required=False)
+
+    def __init__(self, *args, periods, states, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p, f"Tháng {int(p[5:])}/{p[:4]}") for p in periods]
+        self.fields["state"].choices = [("", "Tất cả trạng thái"), *states.items()]
+        self.fields["level"].choices = [("", "Tất cả các cấp"), *levels.items()]

@@ -21,15 +21,15 @@ class EvidenceFile(models.Model):
 
     # The address of the file (/nhap-so-lieu/minh-chung/<key>/): not a sequential id anyone could count up.
     key = models.UUIDField(_("mã tệp"), default=uuid.uuid4, unique=True, editable=False)
-    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey("indicators.Indicator", verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("kỳ"), max_length=7)
     file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=200)
     filename = models.CharField(_("tên tệp"), max_length=200)
     content_type = models.CharField(_("loại tệp"), max_length=40)
     size = models.PositiveIntegerField(_("kích thước"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("người tải lên"), on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
@@ -53,7 +53,7 @@ class Reminder(models.Model):
     """One reminder sent to a unit for a period. The unique constraint makes sending idempotent:
     the task inserts the row first and only mails when the insert created it."""
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
     period = models.CharField(_("kỳ"), max_length=7)
     kind = models.CharField(_("loại"), max_length=8, choices=ReminderKind.choices)
     recipients = models.JSONField(_("người nhận"), default=list)

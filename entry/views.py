@@ -23,10 +23,11 @@ from indicators.choices import GROUP_LABELS
 from indicators.models import DataValue, Indicator, SubmissionState
 from units.models import Unit
 
-from .forms import DecisionForm, EvidenceForm, PeriodPickForm
+from .forms import DecisionForm, EvidenceForm, PeriodPickForm, QueueFilterForm
 from .services import completeness, transitions
 from .services import evidence as evidence_service
 from .services import history as history_service
+from .services import queue as queue_service
 from .services import rows as svc
 
 
@@ -35,11 +36,6 @@ def _period(text: str) -> str:
         return parse_period(text)
     except PeriodError as exc:
         raise Http404(str(exc)) from None
-
-
-def _default_period() -> str:
-    today = timezone.localdate()
-    return add_months(f"{today.year:04d}-{today.month:02d}", -1)
 
 
 def _require_staff(user) -> None:
@@ -60,13 +56,15 @@ def entry_home(request):
     units = Unit.objects.writable_by(request.user).order_by("level", "order", "code")
     if role_of(request.user) not in (Role.STAFF, Role.REPORTER):
         raise PermissionDenied("Tài khoản chỉ có quyền xem số liệu.")
-    form = PeriodPickForm(request.GET or None, units=units, initial={"period": _default_period()})
+    own = list(units[:50]) if role_of(request.user) == Role.REPORTER else []
+    # The month that needs the user: a returned report, a draft, the month being reported (issue 17).
+    today = timezone.localdate()
+    period = queue_service.reporter_period(own, today) if own else queue_service.staff_period(today)
+    form = PeriodPickForm(request.GET or None, units=units, initial={"period": period})
     if request.GET and form.is_valid():
         return redirect(
             "entry:unit_form", unit=form.cleaned_data["unit"].code, period=form.cleaned_data["period"]
         )
-    period = _default_period()
-    own = list(units[:50]) if role_of(request.user) == Role.REPORTER else []
     rows = completeness.period_overview(period, units=own) if own else []
     groups = sorted(
         {i.group for i in Indicator.objects.all()},
@@ -219,22 +217,36 @@ def table_form(request, group, period):
 # ---------------------------------------------------------------------------------------- review
 @login_required
 def review_list(request, period=None):
-    """Staff: every unit's submission for a period, deadline, on time / late / missing, the engine's
-    completeness rates per indicator group."""
+    """Staff: the approval queue of a month: the units that must report, waiting for approval first,
+    with a period picker (months with data or due), filters by state and level, and the counts (before
+    filters) the overview also shows; the engine's completeness rates per indicator group."""
     _require_staff(request.user)
-    period = _period(period or request.GET.get("period") or _default_period())
-    rows = completeness.period_overview(period)
-    counts = {}
-    for r in rows:
-        counts[r.timeliness] = counts.get(r.timeliness, 0) + 1
+    today = timezone.localdate()
+    period = _period(period or request.GET.get("period") or queue_service.staff_period(today))
+    periods = queue_service.period_choices(today)
+    if period not in periods:
+        periods = sorted([*periods, period], reverse=True)
+    form = QueueFilterForm(
+        {"period": period, "state": request.GET.get("state", ""), "level": request.GET.get("level", "")},
+        periods=periods,
+        states=queue_service.STATE_FILTERS,
+        levels=queue_service.LEVEL_FILTERS,
+    )
+    form.is_valid()
+    state = form.cleaned_data.get("state", "")
+    level = form.cleaned_data.get("level", "")
+    queue = queue_service.review_queue(period, state=state, level=level, today=today)
     return render(
         request,
         "entry/review_list.html",
         {
             "period": period,
             "period_label": period_label(period),
-            "rows": rows,
-            "counts": [(completeness.TIMELINESS_LABELS[k], counts.get(k, 0)) for k in completeness.TIMELINESS_LABELS],
+            "form": form,
+            "queue": queue,
+            "rows": queue.rows,
+            "filtered": bool(state or level),
+            "counts": queue.timeliness_counts,
             "engine": [
                 {**c, "label": GROUP_LABELS.get(c["group"], c["group"])}
                 for c in completeness.engine_completeness(period)

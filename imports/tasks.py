@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError, connection
 
+from core.queue import crash_guard
+
 from .models import ImportBatch
-from .services import fail_analysis, fail_commit, finish_commit, refresh_preview
+from .services import fail_analysis, fail_commit, fail_crashed, finish_commit, refresh_preview
 from .services import release_stuck_commits as release
 
 logger = logging.getLogger(__name__)
@@ -54,16 +56,21 @@ def analyse_batch(self, batch_id: int, user_id: int | None = None) -> str:
     """Read and validate an uploaded batch's file (the preview). Expected failures (unreadable
     files) end as a FAILED batch with a Vietnamese message, never as a task error. A lost database
     connection is retried with backoff (1, 2, 4 s) by a worker; run eagerly (no broker, or the broker
-    down: the upload request is waiting), or after the last retry, the batch fails with a message."""
+    down: the upload request is waiting), or after the last retry, the batch fails with a message.
+    A delivery that crashed its worker process twice (a native abort in the reader) ends FAILED
+    instead of being delivered again (`core.queue.crash_guard`)."""
 
-    try:
-        batch = ImportBatch.objects.filter(pk=batch_id).first()
-        if batch is None:
-            return "missing"
-        refresh_preview(batch, user=_user(user_id))
-        return batch.status
-    except (OperationalError, InterfaceError) as exc:
-        return _retry_or_fail(self, exc, batch_id, fail_analysis)
+    with crash_guard(self, fail_crashed, batch_id) as run:
+        if not run:
+            return "failed"
+        try:
+            batch = ImportBatch.objects.filter(pk=batch_id).first()
+            if batch is None:
+                return "missing"
+            refresh_preview(batch, user=_user(user_id))
+            return batch.status
+        except (OperationalError, InterfaceError) as exc:
+            return _retry_or_fail(self, exc, batch_id, fail_analysis)
 
 
 @shared_task(bind=True, max_retries=3)
@@ -75,10 +82,13 @@ def commit_batch_task(self, batch_id: int, user_id: int | None = None) -> str:
     message (services.finish_commit). A lost database connection is retried with backoff (1, 2, 4 s),
     and after the last retry the batch ends FAILED instead of staying COMMITTING."""
 
-    try:
-        return finish_commit(batch_id, _committer(user_id))
-    except (OperationalError, InterfaceError) as exc:
-        return _retry_or_fail(self, exc, batch_id, fail_commit)
+    with crash_guard(self, fail_crashed, batch_id) as run:
+        if not run:
+            return "failed"
+        try:
+            return finish_commit(batch_id, _committer(user_id))
+        except (OperationalError, InterfaceError) as exc:
+            return _retry_or_fail(self, exc, batch_id, fail_commit)
 
 
 @shared_task

@@ -12,6 +12,15 @@ from enum import StrEnum
 from typing import NamedTuple
 
 
+class WorkbookError(Exception):
+    """The file cannot be read at all. `message` is Vietnamese; `code` is machine-readable."""
+
+    def __init__(self, message: str, code: str = "unreadable"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
 def column_letter(column: int) -> str:
     """1 → 'A', 27 → 'AA'."""
     letters = ""

@@ -296,10 +296,11 @@ def validate(
             )
             # check_value finds every error before any warning: its codes are in that order
             errors = [m for messages in rules.errors.values() for m in messages]
-            for message, code in zip(errors, rules.codes, strict=False):
-                err(pv, message, code)
-            for message, code in zip(rules.warnings, rules.codes[len(errors) :], strict=False):
-                err(pv, message, code, severity=Severity.WARNING)
+            # (not `code`: that is the indicator's code, written below)
+            for message, rule in zip(errors, rules.codes, strict=False):
+                err(pv, message, rule)
+            for message, rule in zip(rules.warnings, rules.codes[len(errors) :], strict=False):
+                err(pv, message, rule, severity=Severity.WARNING)
             if errors:
                 invalid.add(k or cell_key(pv.ref.sheet, pv.ref.cell))
                 return

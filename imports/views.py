@@ -76,6 +76,8 @@ def batch_detail(request, pk):
             "errors_by_cell": errors_by_cell,
             "excluded": set(batch.exclusions),
             "counts_text": services.describe_counts(batch.counts or {}),
+            "preview_sheets": services.preview_rows(batch),
+            "undo": services.undo_plan(batch) if batch.can_undo else None,
         },
     )
 

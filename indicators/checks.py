@@ -5,7 +5,9 @@ importer's `IndicatorMeta`): ``code``, ``measure``, ``cumulative``. ``previous``
 recent earlier value as ``(period, value)`` or None.
 
 Errors refuse the value on every channel (a negative count or percent, a numerator above its
-denominator, a fraction in a count). Warnings are what a person must look at before it is stored: the
+denominator, a fraction in a count, a numerator or denominator without a value that cannot be
+computed from them). A ratio indicator's value typed as numerator and denominator only is computed
+here (8/8 → 100 %) and handed back in ``ValueCheck.value``, so no channel drops or stores it empty. Warnings are what a person must look at before it is stored: the
 form asks to confirm them, the importer lists them in the preview, the API answers them in
 ``warnings`` (a percent above 100, a cumulative value lower than last period's).
 """
@@ -17,10 +19,15 @@ from decimal import Decimal
 
 from core.numbers import format_vn
 
-from .choices import Cumulative, Measure
+from .choices import Aggregation, Cumulative, Measure
 from .status import cumulative_kind, restarts
 
 HUNDRED = Decimal(100)
+STORED_PLACES = Decimal("0.000001")  # DataValue.value is numeric(24, 6)
+
+VALUE_REQUIRED = "Thiếu giá trị: đã nhập {parts} thì phải nhập cả giá trị"
+RATIO_PARTS_REQUIRED = "Thiếu giá trị: hãy nhập giá trị, hoặc cả tử số và mẫu số để tính tỷ lệ"
+ZERO_DENOMINATOR = "Mẫu số bằng 0: không tính được tỷ lệ; hãy nhập giá trị"
 
 
 @dataclass
@@ -28,6 +35,8 @@ class ValueCheck:
     errors: dict[str, list[str]] = field(default_factory=dict)  # field → messages
     warnings: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # machine-readable kinds, in the order found
+    value: Decimal | None = None  # the value checked: as given, or computed from numerator/denominator
+    computed: bool = False  # the value was computed from the numerator and denominator
 
     def error(self, name: str, message: str, code: str) -> None:
         self.errors.setdefault(name, []).append(message)
@@ -46,6 +55,17 @@ def shown(value, measure: str = "") -> str:
     """A number as messages print it: 1.039, 92,9 (with % for percentages)."""
     text = format_vn(Decimal(value))
     return f"{text}%" if measure == Measure.PERCENT else text
+
+
+def is_ratio(indicator) -> bool:
+    """A percentage summed as numerators over denominators: its value follows from the two."""
+    return indicator.measure == Measure.PERCENT and getattr(indicator, "aggregation", "") == Aggregation.RATIO_OF_SUMS
+
+
+def ratio_value(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """numerator / denominator as a percentage, to the stored precision (8/8 → 100, 2/3 → 66,666667)."""
+    value = (numerator * HUNDRED / denominator).quantize(STORED_PLACES)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def check_value(
@@ -73,8 +93,24 @@ def check_value(
             f"Tử số ({format_vn(numerator)}) lớn hơn mẫu số ({format_vn(denominator)})",
             "numerator_above_denominator",
         )
+    check.value = value
     if value is None:
-        return check
+        if numerator is None and denominator is None:
+            return check
+        if check.errors:
+            return check
+        if not is_ratio(indicator):
+            parts = " và ".join(n for n, v in (("tử số", numerator), ("mẫu số", denominator)) if v is not None)
+            check.error("value", VALUE_REQUIRED.format(parts=parts), "value_required")
+            return check
+        if numerator is None or denominator is None:
+            check.error("value", RATIO_PARTS_REQUIRED, "value_required")
+            return check
+        if denominator == 0:
+            check.error("denominator", ZERO_DENOMINATOR, "zero_denominator")
+            return check
+        value = check.value = ratio_value(numerator, denominator)
+        check.computed = True
     quoted = raw.strip() or format_vn(value)
     measure = indicator.measure
     if measure == Measure.PERCENT:

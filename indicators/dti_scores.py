@@ -14,6 +14,30 @@ from .models import AuditEntry, DTIPillar, DTIScore
 from .services import decimal_text
 
 
+def compare_dti_scores(rows: list[tuple[str, int, str, str, Decimal, str]]) -> dict[str, int]:
+    """What `record_dti_scores` would do with the rows: {"new", "changed", "unchanged"} scores (the
+    import's preview and summary count them beside the values: "36 điểm DTI mới")."""
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    if not rows:
+        return counts
+    pillars = {(p.level, p.code): p.pk for p in DTIPillar.objects.all()}
+    units = dict(Unit.objects.filter(code__in={r[0] for r in rows}).values_list("code", "id"))
+    existing = {
+        (u, y, p): score
+        for u, y, p, score in DTIScore.objects.filter(
+            unit_id__in=units.values(), year__in={r[1] for r in rows}
+        ).values_list("unit_id", "year", "pillar_id", "score")
+    }
+    for code, year, pillar_code, level, score, _raw in rows:
+        pillar = pillars.get((level, pillar_code))
+        if pillar is None or code not in units:
+            continue
+        old = existing.get((units[code], year, pillar), None)
+        key = "new" if (units[code], year, pillar) not in existing else "unchanged" if old == score else "changed"
+        counts[key] += 1
+    return counts
+
+
 def record_dti_scores(
     rows: list[tuple[str, int, str, str, Decimal, str]], *, batch_id: int | None, user
 ) -> int:

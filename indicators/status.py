@@ -2,7 +2,7 @@
 report worded as the printed reports word it, cumulative increments, province roll-ups, quality flags and
 completeness.
 
-Nothing here touches the database. `indicators/engine.py` runs the same rules set-based in SQL; the tests
+Nothing here touches the database. `indicators/engine/` runs the same rules set-based in SQL; the tests
 of the engine compare its rows with these functions, so this module is the specification.
 
 Numbers are `Decimal` (percentages on a 0–100 scale, as `DataValue.value` stores them); floats and ints
@@ -245,7 +245,7 @@ def cumulative_kind(code: str, declared: str = "") -> str:
 def restarts(cumulative: str, previous_period: str | None, period: str) -> bool:
     """A year-to-date series starts again in January: across a year boundary (or with no earlier value in
     a January) a smaller value is not a drop and the increment is the value itself. The one place this
-    rule is written in Python; the engine's SQL states the same (`indicators/engine.py`)."""
+    rule is written in Python; the engine's SQL states the same (`indicators/engine/`)."""
     if cumulative != Cumulative.YEAR_TO_DATE:
         return False
     if previous_period is None:

@@ -103,7 +103,7 @@ class ReportSection(models.Model):
         EDITORIAL = "editorial", _("Bài viết")
         DATA = "data", _("Số liệu")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.EDITORIAL)
     title = models.CharField(_("tiêu đề"), max_length=200)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
@@ -136,7 +136,7 @@ class ReportVersion(models.Model):
     frozen so that later data changes never alter it; `changes` lists the differences with the
     previous version."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("phiên bản"))
     snapshot = models.JSONField(_("nội dung đã phát hành"))
     changes = models.JSONField(_("thay đổi so với phiên bản trước"), default=list, blank=True)
@@ -184,9 +184,9 @@ class ReportFile(models.Model):
         DONE = "done", _("Hoàn thành")
         FAILED = "failed", _("Lỗi")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="files")
     version = models.ForeignKey(
-        ReportVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+        ReportVersion, verbose_name=_("phiên bản"), on_delete=models.CASCADE, null=True, blank=True, related_name="files"
     )
     format = models.CharField(_("định dạng"), max_length=4, choices=Format.choices)
     state = models.CharField(_("trạng thái"), max_length=8, choices=State.choices, default=State.PENDING)

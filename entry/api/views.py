@@ -151,11 +151,11 @@ class SubmissionListView(ApiView):
         if "period" not in request.query_params:
             raise exceptions.ValidationError({"period": ["Hãy chọn kỳ báo cáo (YYYY-MM)."]})
         period = _period(request.query_params["period"])
-        units = completeness.expected_units()
+        units = None  # the units that must report, and any other that sent this month (the queue's)
         if role_of(request.user) == Role.REPORTER:
             # A reporter follows its own units; the review of the others is the Sở's.
             own = set(Unit.objects.filter(members=request.user).values_list("pk", flat=True))
-            units = [u for u in units if u.pk in own]
+            units = [u for u in completeness.expected_units() if u.pk in own]
         elif role_of(request.user) is None:
             raise exceptions.NotAuthenticated()
         rows = completeness.period_overview(period, units=units)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils import timezone
 
-from indicators.deadlines import unit_deadline
+from indicators.deadlines import reporting_units, unit_deadline
 from indicators.models import Completeness, DataValue, Indicator, Submission
 from indicators.status import CompletenessSummary
 from units.models import Unit
@@ -55,11 +55,8 @@ class UnitRow:
 
 
 def expected_units() -> list[Unit]:
-    """Active units whose level reports at least one indicator."""
-    levels = set()
-    for reported_by in Indicator.objects.values_list("reported_by", flat=True):
-        levels.update(reported_by or [])
-    return list(Unit.objects.active().filter(level__in=levels).order_by("level", "order", "code"))
+    """The units that must send a monthly report (`indicators.deadlines.reporting_units`)."""
+    return reporting_units()
 
 
 def period_overview(
@@ -69,7 +66,15 @@ def period_overview(
 
     Three queries whatever the number of units (indicators, submissions, value counts)."""
     today = today or timezone.localdate()
-    units = units if units is not None else expected_units()
+    if units is None:
+        # The units that must report, and any other unit that sent this month anyway (nothing sent is
+        # ever hidden from the queue).
+        units = expected_units()
+        known = {u.pk for u in units}
+        units += [
+            s.unit
+            for s in Submission.objects.filter(period=period).exclude(unit_id__in=known).select_related("unit")
+        ]
     all_indicators = list(Indicator.objects.order_by("order", "code"))
     subs = {
         s.unit_id: s

@@ -7,8 +7,11 @@ shown newest first, in one list.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.db.models import Q
 
+from core.numbers import format_measure, format_number
 from indicators.choices import Source
 from indicators.models import AuditEntry, Indicator, SubmissionState, ValueChange
 from indicators.services import decimal_text
@@ -64,7 +67,23 @@ def describe(entry: AuditEntry | ValueChange) -> dict:
         "after": after,
         "note": entry.note,
         "batch_id": entry.batch_id,
+        "before_text": _audit_text(before),
+        "after_text": _audit_text(after),
     }
+
+
+def _audit_text(value) -> str | None:
+    """An audit entry's before/after as shown: a number the Vietnamese way, words as they are."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        if number.is_finite():
+            return format_number(number)
+    return str(value)
 
 
 def _describe_change(change: ValueChange) -> dict:
@@ -80,7 +99,14 @@ def _describe_change(change: ValueChange) -> dict:
         "after": decimal_text(change.value_after),
         "note": f"Hoàn tác lô #{change.batch_id}" if undo else "",
         "batch_id": change.batch_id,
+        # The pages print Vietnamese numbers (92,9%, 1.420, 12.906.957.546 đ); the API keeps the numbers.
+        "before_text": _shown(change.value_before, change.indicator.measure),
+        "after_text": _shown(change.value_after, change.indicator.measure),
     }
+
+
+def _shown(value, measure: str) -> str | None:
+    return None if value is None else format_measure(value, measure)
 
 
 def _newest_first(entries) -> list:

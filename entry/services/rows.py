@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from core.numbers import Kind, format_vn, read_number
+from core.numbers import Kind, format_target, format_vn, read_number
 from indicators.checks import check_value
 from indicators.choices import Aggregation, Measure, Status
 from indicators.models import DataValue, Indicator, Target
@@ -93,6 +93,9 @@ def check_row(
         for message in messages:
             check.error(name, message)
     check.warnings.extend(rules.warnings)
+    if rules.computed:
+        check.value = rules.value  # numerator and denominator only: the ratio (8/8 → 100 %)
+        check.notes.append(f"Giá trị tính từ tử số và mẫu số: {fmt(rules.value, indicator.measure)}")
     return check
 
 
@@ -138,10 +141,7 @@ class Row:
         if self.target is None:
             return ""
         t = self.target
-        unit = "%" if self.indicator.measure == Measure.PERCENT else ""
-        if t.comparator == "range":
-            return f"{format_vn(t.value)}–{format_vn(t.value_max)}{unit}"
-        return f"{t.comparator} {format_vn(t.value)}{unit}"
+        return format_target(t.comparator, t.value, t.value_max, self.indicator.measure)
 
     @property
     def status(self) -> str:
@@ -263,7 +263,7 @@ def _changed(row: Row) -> bool:
     dv = row.current
     check = row.check
     if dv is None:
-        return bool(row.raw or row.note)
+        return bool(row.raw or row.numerator or row.denominator or row.note)
 
     def eq(a, b):
         return (a is None and b is None) or (a is not None and b is not None and Decimal(a) == Decimal(b))

@@ -30,7 +30,10 @@ class MappingField(serializers.Field):
 class ImportUploadSerializer(serializers.Serializer):
     """Tệp gửi lên để nhập số liệu."""
 
-    file = serializers.FileField(help_text="tệp xlsx, xls, ods hoặc csv")
+    file = serializers.FileField(
+        help_text="tệp bảng tính: xlsx, xlsm, xlsb, xls, ods, hoặc csv/txt (UTF-8, UTF-16, Windows-1258; "
+        "phân cách bằng dấu phẩy, chấm phẩy hoặc tab); định dạng được nhận theo nội dung tệp"
+    )
     period = serializers.CharField(
         required=False, allow_blank=True, max_length=7, help_text="kỳ YYYY-MM khi tệp không ghi kỳ"
     )

@@ -30,7 +30,7 @@ class CanImport(permissions.BasePermission):
 
 
 @extend_schema(
-    summary="Nhập số liệu từ tệp (xlsx, xls, ods, csv): kiểm tra, hoặc ghi với ?commit=1",
+    summary="Nhập số liệu từ tệp (xlsx, xlsm, xlsb, xls, ods, csv, txt): kiểm tra, hoặc ghi với ?commit=1",
     description=(
         "Gửi tệp theo kiểu multipart (trường file, kỳ period YYYY-MM nếu tệp không ghi kỳ). Không có "
         "?commit=1 thì chỉ kiểm tra và giữ lô để xem lại; có thì ghi lô sạch lỗi (hoặc bỏ qua dòng lỗi "

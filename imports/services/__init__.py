@@ -10,6 +10,8 @@ Views, the API, the management command and tasks call these; nothing here sees a
   machine (`start_commit` → `imports.tasks.commit_batch_task` → `finish_commit`).
 - `undo`: `undo_batch()` records the values as they were before the batch, through the write door.
 - `outcome`: what the pages, the API and the CLI show of a batch.
+- `preview`: the batch page's values cell by cell (before → after, errors and warnings inline) and
+  what an undo will put back.
 
 Every value is written by `indicators.services.record_values` (the write door): period locks,
 approval lock, per-value checks, the change log and the status recompute are inside it.
@@ -26,11 +28,14 @@ from .analysis import (
 )
 from .batches import (
     ANALYSIS_DB_FAILURE_MESSAGE,
+    CRASHED_MESSAGE,
     MISSING_FILE_MESSAGE,
+    UNEXPECTED_MESSAGE,
     ImportError_,
     batches_for,
     create_preview,
     fail_analysis,
+    fail_crashed,
     kept_name,
     receive_upload,
     refresh_preview,
@@ -48,10 +53,13 @@ from .commit import (
     start_commit,
 )
 from .outcome import ImportOutcome, describe_counts, group_problems_by_cell
+from .preview import preview_rows, undo_plan
 from .undo import UndoRefused, undo_batch
 
 __all__ = [
     "ANALYSIS_DB_FAILURE_MESSAGE",
+    "CRASHED_MESSAGE",
+    "UNEXPECTED_MESSAGE",
     "DB_FAILURE_MESSAGE",
     "DIFF_LIMIT",
     "MISSING_FILE_MESSAGE",
@@ -62,12 +70,15 @@ __all__ = [
     "UndoRefused",
     "analyse",
     "batches_for",
+    "preview_rows",
+    "undo_plan",
     "build_catalogue",
     "commit_batch",
     "compare",
     "create_preview",
     "describe_counts",
     "fail_analysis",
+    "fail_crashed",
     "fail_commit",
     "finish_commit",
     "group_problems_by_cell",

@@ -19,6 +19,7 @@ from units.matching import UnitCandidate, UnitIndex
 from units.models import Unit
 
 from ..formats import parse_workbook, propose_period
+from ..guards import SheetLimits
 from ..types import HOW_CATALOGUE, HOW_UNMAPPED, RowError, Severity, SheetResult
 from ..validation import Catalogue, IndicatorMeta, ResolvedValue, Validated, validate
 from ..workbook import read_workbook
@@ -33,6 +34,10 @@ DIFF_LIMIT = 2000  # cells kept in a batch's preview diff; counts cover every ce
 
 def max_upload_bytes() -> int:
     return getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+
+def sheet_limits() -> SheetLimits:
+    return SheetLimits(settings.IMPORT_MAX_SHEET_ROWS, settings.IMPORT_MAX_SHEET_COLUMNS, settings.IMPORT_MAX_SHEET_CELLS)
 
 
 @contextmanager
@@ -160,7 +165,7 @@ def analyse(
 
 
 def _analyse(source, *, period, user, filename, corrections, exclusions, catalogue, given) -> Analysis:
-    workbook = read_workbook(source, filename=filename, max_bytes=max_upload_bytes())
+    workbook = read_workbook(source, filename=filename, max_bytes=max_upload_bytes(), limits=sheet_limits())
     catalogue = catalogue or build_catalogue()
     answers, mapping_problems = build_answers(given, user, catalogue)
     results, problems, detections = parse_workbook(workbook, answers)

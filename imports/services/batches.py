@@ -13,6 +13,7 @@ from django.db import DatabaseError
 
 from core.periods import is_period
 from core.roles import Role, role_of
+from indicators.dti_scores import compare_dti_scores
 
 from ..models import ImportBatch
 from ..types import RowError
@@ -26,6 +27,16 @@ logger = logging.getLogger(__name__)
 MISSING_FILE_MESSAGE = "Tệp của lô nhập không còn trên máy chủ."
 ANALYSIS_DB_FAILURE_MESSAGE = (
     "Mất kết nối cơ sở dữ liệu trong khi đọc tệp: chưa có số liệu nào được ghi. Vui lòng tải tệp lên lại."
+)
+
+
+CRASHED_MESSAGE = (
+    "Tệp này làm dừng tiến trình xử lý hai lần nên hệ thống đã ngừng đọc nó: tệp có thể quá lớn hoặc bị "
+    "hỏng. Chưa có số liệu nào được ghi; hãy kiểm tra tệp (lưu lại bằng Excel) rồi tải lên lại."
+)
+UNEXPECTED_MESSAGE = (
+    "Đã xảy ra lỗi không lường trước khi đọc tệp; chưa có số liệu nào được ghi. Lỗi đã được ghi lại để "
+    "kỹ thuật viên kiểm tra; hãy thử lưu lại tệp bằng Excel rồi tải lên lại."
 )
 
 
@@ -161,6 +172,8 @@ def apply_analysis(
     else:  # a direct commit: the write itself counts new/changed/unchanged
         counts, diff = {"new": 0, "changed": 0, "unchanged": 0}, []
     counts["skipped"] = len(analysis.skipped)
+    if analysis.dti and with_diff:  # DTI scores are not values: counted on their own ("36 điểm DTI mới")
+        counts.update({f"dti_{k}": n for k, n in compare_dti_scores(analysis.dti).items()})
     batch.counts = counts
     batch.diff = diff
     batch.errors = [p.as_dict() for p in analysis.errors]
@@ -226,6 +239,11 @@ def refresh_preview(batch: ImportBatch, *, user, data: bytes | None = None) -> I
     except WorkbookError as exc:
         fatal(batch, exc)
         return batch
+    except DatabaseError:
+        raise  # the task retries a lost connection
+    except Exception as exc:  # noqa: BLE001 - a bug must not leave the batch pending (issue 15)
+        unexpected(batch, exc)
+        return batch
     apply_analysis(batch, analysis, catalogue, skip_invalid=batch.skip_invalid)
     batch.status = ImportBatch.Status.PREVIEW
     batch.progress = 100
@@ -282,3 +300,25 @@ def fail_analysis(batch_id: int) -> str:
         logger.exception("Import batch %s: database still unreachable, batch left as it was", batch_id)
         return "error"
     return batch.status
+
+
+def fail_crashed(batch_id: int) -> str:
+    """A task of this batch crashed its worker process twice: FAILED with a Vietnamese message, unless it
+    was committed meanwhile. Nothing of the batch was written (a commit is one transaction)."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return "missing"
+    if batch.status == ImportBatch.Status.COMMITTED:
+        return batch.status
+    fatal(batch, WorkbookError(CRASHED_MESSAGE, "worker_crashed"))
+    return batch.status
+
+
+def unexpected(batch: ImportBatch | None, exc: Exception) -> WorkbookError:
+    """An error no reader or rule expected (a bug): the traceback goes to the log, the user gets a
+    Vietnamese message, the batch (if any) ends FAILED rather than pending or a 500."""
+    logger.exception("Import batch %s: unexpected error while reading the file", getattr(batch, "pk", None))
+    error = WorkbookError(UNEXPECTED_MESSAGE, "internal_error")
+    if batch is not None:
+        fatal(batch, error)
+    return error

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from indicators.dti_scores import record_dti_scores
+from indicators.dti_scores import compare_dti_scores, record_dti_scores
 from indicators.models import AuditEntry
 from indicators.services import RecordValuesError, record_values
 
@@ -34,6 +34,7 @@ from .batches import (
     new_batch,
     read_source,
     reanalyse,
+    unexpected,
 )
 from .mappings import remember
 from .outcome import ImportOutcome, problem
@@ -114,6 +115,11 @@ def import_file(
     except WorkbookError as exc:
         fatal(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug ends as a failed batch with a message, never a 500
+        unexpected(batch, exc)
+        return ImportOutcome.of(batch, unreadable=True)
     if remember_mapping and mapping:
         remember(analysis.mapping_json(), user, confirmed_by=user)
     stops = blocking(analysis, skip_invalid)
@@ -153,6 +159,11 @@ def commit_batch(batch: ImportBatch, user) -> ImportOutcome:
         analysis, values, _catalogue = reanalyse(batch, data, user)
     except WorkbookError as exc:
         fatal(batch, exc)
+        return ImportOutcome.of(batch, unreadable=True)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        unexpected(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
     if blocking(analysis, batch.skip_invalid):
         batch.save()
@@ -225,6 +236,12 @@ def finish_commit(batch_id: int, user) -> str:
     except WorkbookError as exc:
         error = exc
         _settle(batch, lambda b: fatal(b, error))
+        return batch.status
+    except DatabaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        failure = unexpected(None, exc)
+        _settle(batch, lambda b: fatal(b, failure))
         return batch.status
     message, refused_cells = None, []
     if blocking(analysis, batch.skip_invalid):
@@ -351,12 +368,14 @@ def _mark_database_failure(batch: ImportBatch) -> None:
 def _write_batch(batch: ImportBatch, values: list[ResolvedValue], user, dti) -> None:
     with without_cyclic_gc():
         result = record_values(values, user=user, source="import", batch=batch.pk)
+    dti_counts = compare_dti_scores(dti or [])
     record_dti_scores(dti or [], batch_id=batch.pk, user=user)
     batch.counts = {
         **batch.counts,
         "new": result.created,
         "changed": result.changed,
         "unchanged": result.unchanged,
+        **({f"dti_{k}": n for k, n in dti_counts.items()} if dti else {}),
     }
     batch.status = ImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()

@@ -48,7 +48,7 @@ class ImportOutcome:
         label = dict(ImportBatch.Status.choices).get(self.status, self.status)
         return (
             f"{label}: {c.get('new', 0)} mới, {c.get('changed', 0)} thay đổi, {c.get('unchanged', 0)} không đổi, "
-            f"{c.get('skipped', 0)} bỏ qua; {len(self.errors)} lỗi, {len(self.warnings)} cảnh báo"
+            f"{c.get('skipped', 0)} bỏ qua{dti_text(c)}; {len(self.errors)} lỗi, {len(self.warnings)} cảnh báo"
         )
 
     @classmethod
@@ -84,6 +84,17 @@ def describe_counts(counts: dict) -> str:
             ("unchanged", "không đổi"),
             ("skipped", "bỏ qua"),
         )
+    ) + dti_text(counts)
+
+
+def dti_text(counts: dict) -> str:
+    """The DTI scores a batch stores, beside its values: "; điểm DTI: 36 mới, 0 thay đổi, 0 không đổi"
+    (a DTI workbook holds no indicator values, so "0 mới" alone hid the 36 scores stored)."""
+    if not any(k.startswith("dti_") for k in counts):
+        return ""
+    return "; điểm DTI: " + ", ".join(
+        f"{format_vn(counts.get(f'dti_{k}', 0))} {label}"
+        for k, label in (("new", "mới"), ("changed", "thay đổi"), ("unchanged", "không đổi"))
     )
 
 

@@ -95,7 +95,7 @@ def projected(item: dict) -> dict:
             flags=[str(f) for f in QualityFlag if f in flags],
         )
     if isinstance(dv.tiers, dict) and dv.tiers:
-        # A tiered indicator: each level against its own level's target decides (engine._apply_tiers).
+        # A tiered indicator: each level against its own level's target decides (engine.statuses.apply_tiers).
         levels = [t.as_rule() for t in targets if t.unit_id is None]
         out["status"] = evaluate_tiers(dv.tiers, levels, period=period, direction=indicator.direction).status
     out["status"] = str(out["status"])

@@ -114,7 +114,7 @@ class Target(models.Model):
     against it; a value before `deadline` that does not meet it yet is "đang thực hiện".
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("năm"))
     level = models.CharField(_("cấp"), max_length=12, choices=Level.choices, blank=True)
     unit = models.ForeignKey(
@@ -223,9 +223,9 @@ class DTIPillar(models.Model):
 class DTIScore(models.Model):
     """A unit's DTI points in one pillar for one year."""
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="dti_scores")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="dti_scores")
     year = models.PositiveSmallIntegerField(_("năm"))
-    pillar = models.ForeignKey(DTIPillar, on_delete=models.PROTECT, related_name="scores")
+    pillar = models.ForeignKey(DTIPillar, verbose_name=_("trụ cột"), on_delete=models.PROTECT, related_name="scores")
     score = models.DecimalField(_("điểm"), max_digits=8, decimal_places=2)
     raw = models.CharField(_("nguyên văn"), max_length=50, blank=True)
     batch_id = models.BigIntegerField(_("lô nhập"), null=True, blank=True)

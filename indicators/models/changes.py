@@ -43,7 +43,7 @@ class ValueChange(models.Model):
         UPDATED = "updated", _("Sửa")
         DELETED = "deleted", _("Xóa")
 
-    id = models.BigAutoField(primary_key=True)
+    id = models.BigAutoField("ID", primary_key=True)
     batch_id = models.BigIntegerField(_("lô nhập"), null=True, blank=True, db_index=True)
     indicator = models.ForeignKey(
         "indicators.Indicator",

@@ -1,4 +1,4 @@
-"""What the status engine computes (indicators/engine.py). Never written by hand: every row is derived
+"""What the status engine computes (indicators/engine/). Never written by hand: every row is derived
 from DataValue, Target and the catalogue, and a recompute replaces it."""
 
 from django.db import models
@@ -19,7 +19,7 @@ class ValueStatus(models.Model):
     """
 
     data_value = models.OneToOneField(
-        "indicators.DataValue", on_delete=models.CASCADE, primary_key=True, related_name="status"
+        "indicators.DataValue", verbose_name=_("số liệu"), on_delete=models.CASCADE, primary_key=True, related_name="status"
     )
     target_id = models.BigIntegerField(_("chỉ tiêu kế hoạch"), null=True, blank=True)
     target_value = models.DecimalField(_("chỉ tiêu"), max_digits=20, decimal_places=4, null=True, blank=True)
@@ -70,14 +70,14 @@ class SeriesStats(models.Model):
     pk = models.CompositePrimaryKey("indicator", "unit")
     indicator = models.ForeignKey(
         "indicators.Indicator",
-        on_delete=models.CASCADE,
+        verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE,
         db_constraint=False,
         db_index=False,
         related_name="+",
     )
     # No index of its own either: the primary key serves the engine's joins; deleting a unit scans 40k rows.
     unit = models.ForeignKey(
-        "units.Unit", on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+        "units.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
     )
     # Floats on purpose: PostgreSQL's percentile_cont returns double precision, and the engine casts it
     # to numeric exactly where the former in-query statistics did, so both give the same flags.
@@ -97,7 +97,7 @@ class ProvinceAggregate(models.Model):
     """An indicator's province figure for one period, rolled up from the units by the indicator's
     aggregation rule, beside the total the report printed (the province unit's own value)."""
 
-    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="aggregates")
+    indicator = models.ForeignKey("indicators.Indicator", verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="aggregates")
     period = models.CharField(_("kỳ"), max_length=7)
     computed = models.DecimalField(
         _("tổng tính được"), max_digits=28, decimal_places=6, null=True, blank=True
@@ -147,7 +147,7 @@ class Completeness(models.Model):
 
     period = models.CharField(_("kỳ"), max_length=7)
     group = models.CharField(_("nhóm chỉ tiêu"), max_length=20)
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
     due_on = models.DateField(_("hạn báo cáo"))
     reported_on = models.DateField(_("ngày báo cáo"), null=True, blank=True)
 

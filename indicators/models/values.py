@@ -75,9 +75,9 @@ class DataValue(models.Model):
 
     # No separate index: the unique constraint's index leads with indicator_id.
     indicator = models.ForeignKey(
-        "indicators.Indicator", on_delete=models.PROTECT, related_name="values", db_index=False
+        "indicators.Indicator", verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="values", db_index=False
     )
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="values")
     period = models.CharField(_("kỳ"), max_length=7)
     value = models.DecimalField(_("giá trị"), max_digits=24, decimal_places=6, null=True, blank=True)
     numerator = models.DecimalField(_("tử số"), max_digits=24, decimal_places=6, null=True, blank=True)

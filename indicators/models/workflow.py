@@ -43,7 +43,7 @@ class Submission(models.Model):
     values for the period, so a form or a client holding an older version can be told it is stale.
     """
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="submissions")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="submissions")
     period = models.CharField(_("kỳ"), max_length=7)
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT

@@ -49,6 +49,7 @@ class Meta:
     code: str
     measure: str
     cumulative: str
+    aggregation: str = ""
 
 
 @dataclass
@@ -139,10 +140,10 @@ def _resolve(items: list, user) -> tuple[Plan, list[ItemError]]:
     unit_codes = {v.unit for v in items}
     periods = {v.period for v in items}
     indicators = {
-        code: Meta(pk, code, measure, cumulative_kind(code, cumulative or ""))
-        for pk, code, measure, cumulative in Indicator.objects.filter(
+        code: Meta(pk, code, measure, cumulative_kind(code, cumulative or ""), aggregation)
+        for pk, code, measure, cumulative, aggregation in Indicator.objects.filter(
             code__in=_codes(indicator_codes)
-        ).values_list("id", "code", "measure", "cumulative")
+        ).values_list("id", "code", "measure", "cumulative", "aggregation")
     }
     units = {
         code: (pk, name)
@@ -280,6 +281,8 @@ def _check(items: list, plan: Plan, errors: list[ItemError]) -> list[ItemError]:
         )
         for name, messages in check.errors.items():
             errors.extend(ItemError(index, name, message, "check") for message in messages)
+        if check.computed:
+            item.value = check.value  # a ratio typed as numerator and denominator only (8/8 → 100)
         warnings.extend(ItemError(index, "value", message, "warning") for message in check.warnings)
     return warnings
 

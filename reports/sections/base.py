@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.numbers import EMPTY, format_measure, format_number, format_percent, format_period
-from indicators.choices import Comparator, Measure, Status
+from core.numbers import EMPTY, format_measure, format_number, format_percent, format_period, format_target
+from indicators.choices import Measure, Status
 from indicators.status import TargetRule
 from units.models import Level, Unit
 
@@ -162,23 +162,11 @@ def small_count(value) -> str:
     return f"0{text}" if 0 < value < 10 else text
 
 
-COMPARATOR_SIGNS = {
-    Comparator.GTE: "≥",
-    Comparator.GT: ">",
-    Comparator.LTE: "≤",
-    Comparator.LT: "<",
-}
-
-
 def target_text(rule: TargetRule | None, measure: str = Measure.PERCENT) -> str:
-    """A target as the report prints it: "≥ 80%", "≤ 5%", "80–90%" (never ">= 80%")."""
+    """A target as the report prints it: "≥ 80%", "≤ 5%", "80–90%" (`core.numbers.format_target`)."""
     if rule is None:
         return EMPTY
-    value = figure_text(rule.value, measure)
-    if rule.comparator == Comparator.RANGE:
-        upper = figure_text(rule.value_max, measure) if rule.value_max is not None else "…"
-        return f"{figure_text(rule.value, Measure.COUNT if measure == Measure.PERCENT else measure)}–{upper}"
-    return f"{COMPARATOR_SIGNS.get(rule.comparator, rule.comparator)} {value}"
+    return format_target(rule.comparator, rule.value, rule.value_max, measure)
 
 
 def status_label(row: Row | None) -> str:

@@ -38,7 +38,7 @@
     area.innerHTML = textarea.value || "<p><br></p>";
     area.setAttribute("role", "textbox");
     area.setAttribute("aria-multiline", "true");
-    var label = textarea.closest(".field") && textarea.closest(".field").querySelector("label[for]");
+    var label = textarea.id && document.querySelector('label[for="' + textarea.id + '"]');
     if (label) { area.setAttribute("aria-label", label.textContent.trim()); }
     var bar = document.createElement("div");
     bar.className = "editor-toolbar";

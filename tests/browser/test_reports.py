@@ -27,7 +27,10 @@ def report_world(transactional_db):
     staff, _ = create_or_update_user("canbo", role="staff", password="mat-khau-canbo")
     create_or_update_user("bcd", role="viewer", password="mat-khau-bcd")
     record_values(
-        [ValueInput("DVC-SVC-RATE", u, "2023-08", Decimal(v)) for u, v in (("DONGXOAI", "92.9"), ("BUDOP", "100"))],
+        [
+            ValueInput("DVC-SVC-RATE", u, "2023-08", Decimal(v))
+            for u, v in (("DONGXOAI", "92.9"), ("BUDOP", "100"))
+        ],
         user=staff,
         source="form",
     )
@@ -68,7 +71,9 @@ def test_enter_in_the_editor_keeps_each_line_a_paragraph(browser_page, report_wo
 @pytest.mark.parametrize("width", [375, 1366])
 def test_the_published_report_page_fits_the_screen(chromium, live_server, report_world, width):
     publish_report(Report.objects.get(pk=report_world.pk))
-    context = chromium.new_context(viewport={"width": width, "height": 812}, locale="vi-VN", is_mobile=width < 400)
+    context = chromium.new_context(
+        viewport={"width": width, "height": 812}, locale="vi-VN", is_mobile=width < 400
+    )
     page = context.new_page()
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", "bcd")

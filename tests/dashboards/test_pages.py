@@ -269,3 +269,22 @@ def test_pages_without_data_say_so(client, staff):
     assert client.get("/indicators/KHONG-CO/").status_code == 404
     assert client.get("/units/KHONG-CO/").status_code == 404
     assert client.get("/rankings/KH57/").status_code == 404
+
+
+def test_the_overview_never_prints_a_change_of_another_figure_beside_the_printed_total(client_staff):
+    """Issue 17: "99%" (the printed TỔNG) stood beside a change computed from the roll-ups 99,13 → 99,45.
+    July has no printed total, so no change is stated beside August's 99%; the roll-up is not printed."""
+    response = client_staff.get("/?period=2023-08")
+    svc = _province(response, "DVC-SVC-RATE")["province"]
+    assert (svc["value"], svc["change_text"], svc["previous_period"]) == (Decimal(99), "", None)
+    assert "99,45" not in _html(response)
+
+
+def test_the_dti_page_offers_only_years_with_scores(client, staff, settings):
+    """Issue 17: without scores the page said "năm 2026" (the calendar year) with nothing in it."""
+    settings.PAGE_CACHE_SECONDS = 0
+    client.force_login(staff)
+    html = _html(client.get("/dti/"))
+    assert "<h1>Chỉ số chuyển đổi số (DTI)</h1>" in html
+    assert "Chưa có điểm DTI nào." in html and "năm 20" not in html.split("<h1>")[1].split("</h1>")[0]
+    assert 'class="tabs' not in html

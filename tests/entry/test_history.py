@@ -106,3 +106,17 @@ def test_a_units_month_mixes_value_changes_with_the_workflow(reporter, staff):
     assert sorted(rows[3:]) == sorted(
         ("Tạo mới số liệu", f"{code}/DONGXOAI/{PERIOD}") for code, *_ in district_rows("DONGXOAI")
     )
+
+
+def test_the_history_page_prints_vietnamese_numbers(client, reporter, staff):
+    """Issue 17: the audit lists printed 92.9 and 1420; the page prints 92,9% and 1.420 (the API keeps
+    the numbers)."""
+    record_values([ValueInput("DVC-SVC-RATE", "DONGXOAI", PERIOD, D("92.9"))], user=staff, source="api")
+    record_values([ValueInput("DVC-SVC-RATE", "DONGXOAI", PERIOD, D("93.15"))], user=staff, source="api")
+    record_values([ValueInput("APP-BPTODAY-USERS", "DONGXOAI", PERIOD, D("1420"))], user=staff, source="api")
+    client.force_login(staff)
+    html = client.get(reverse("entry:value_history", args=["DVC-SVC-RATE", "DONGXOAI", PERIOD])).content.decode()
+    assert "<td>92,9%</td><td>93,15%</td>" in html and "92.9" not in html
+    html = client.get(reverse("entry:review_detail", args=["DONGXOAI", PERIOD])).content.decode()
+    assert "<td>–</td><td>1.420</td>" in html and ">1420<" not in html
+    assert history(staff)[0]["before"] == "92.9"

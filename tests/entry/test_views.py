@@ -72,7 +72,7 @@ def test_the_form_shows_last_period_target_unit_and_status(reporter, staff):
     row = html[html.index('id="row-DVC-SVC-RATE"') :]
     row = row[: row.index("</tr>")]
     assert "91,1%" in row and "Tháng 7/2023" in row  # last period's value
-    assert "&gt;= 80%" in row  # the target
+    assert "≥ 80%" in row and "&gt;=" not in row  # the target (issue 17)
     assert "Tỷ lệ (%)" in row  # unit of measure
     assert "Chưa có số liệu" in row
     assert "Hạn báo cáo: <strong>10/09/2023</strong>" in html
@@ -365,7 +365,7 @@ def test_the_history_panel_of_a_value(reporter, staff, outsider):
     url = f"/nhap-so-lieu/lich-su/DVC-SVC-RATE/DONGXOAI/{PERIOD}/"
     html = client_for(reporter).get(url).content.decode()
     assert "Sửa số liệu" in html and "Tạo mới số liệu" in html and "biểu mẫu" in html
-    assert "<td>90</td><td>92.5</td>" in html
+    assert "<td>90%</td><td>92,5%</td>" in html  # Vietnamese numbers (issue 17)
     assert client_for(outsider).get(url).status_code == 404  # a draft of another unit
 
 

@@ -52,7 +52,7 @@ class Workers:
         self.redis_url, self.queue, self.tmp_path = redis_url, queue, tmp_path
         self.procs: dict[str, subprocess.Popen] = {}
 
-    def start(self, name, **env):
+    def start(self, name, pool="solo", **env):
         log = open(self.tmp_path / f"{name}.log", "w")  # the child keeps its own descriptor
         proc = subprocess.Popen(
             [
@@ -62,7 +62,7 @@ class Workers:
                 "-A",
                 "cds_portal",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
                 "--concurrency=1",
                 "--without-heartbeat",
                 "--without-gossip",

@@ -109,7 +109,8 @@ def test_cli_exits_2_for_an_unreadable_file(catalogue, tmp_path):
     assert data["status"] == "rejected"
     assert (
         data["errors"][0]["message"]
-        == "Tệp là PDF, không phải bảng tính. Chỉ nhận tệp Excel .xlsx (Excel 2007 trở lên)."
+        == "Tệp là PDF, không phải bảng tính. Chỉ nhận bảng tính Excel (.xlsx, .xlsm, .xlsb, .xls), "
+        "OpenDocument (.ods) hoặc văn bản CSV/TXT (phân cách bằng dấu phẩy, chấm phẩy hoặc tab)."
     )
     code, _ = run_cli(str(tmp_path / "missing.xlsx"), "--json")
     assert code == 2

@@ -59,12 +59,12 @@ def test_bad_files_get_a_vietnamese_message_not_a_500(client, staff, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         resp = client.post(
             reverse("imports:upload"),
-            {"file": SimpleUploadedFile("x.xlsx", b"a,b,c\n1,2,3\n"), "period": "2023-08"},
+            {"file": SimpleUploadedFile("x.xlsx", bytes(range(256)) * 4), "period": "2023-08"},
         )
     batch = ImportBatch.objects.get()
     page = client.get(resp["Location"]).content.decode()
     assert batch.status == "failed", page
-    assert "Tệp là CSV/văn bản, không phải bảng tính Excel." in page
+    assert "Không nhận ra định dạng tệp. Chỉ nhận bảng tính Excel (.xlsx, .xlsm, .xlsb, .xls)" in page
 
 
 @pytest.mark.parametrize(

@@ -218,12 +218,12 @@ def test_a_missing_or_unreadable_file_at_commit_fails_the_batch(staff):
     broken = previewed(staff)
     start_commit(broken)
     with broken.file.storage.open(broken.file.name, "wb") as fh:
-        fh.write(b"a,b,c\n1,2,3\n")
+        fh.write(b"%PDF-1.4 not a workbook")
     assert commit_batch_task(broken.pk, staff.pk) == "failed"
     broken.refresh_from_db()
     assert broken.message == (
-        "Tệp là CSV/văn bản, không phải bảng tính Excel. Chỉ nhận tệp Excel .xlsx (Excel 2007 trở lên) "
-        "(hoặc dùng mẫu nhập liệu dạng dài trong tệp .xlsx)."
+        "Tệp là PDF, không phải bảng tính. Chỉ nhận bảng tính Excel (.xlsx, .xlsm, .xlsb, .xls), OpenDocument "
+        "(.ods) hoặc văn bản CSV/TXT (phân cách bằng dấu phẩy, chấm phẩy hoặc tab)."
     )
     assert stored() == set()
 

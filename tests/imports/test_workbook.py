@@ -36,19 +36,22 @@ def test_it_reads_a_sample_with_merges_and_percent_formats():
 def test_it_refuses_a_pdf_renamed():
     e = refused(b"%PDF-1.7 fake")
     assert e.code == "not_xlsx"
-    assert e.message == "Tệp là PDF, không phải bảng tính. Chỉ nhận tệp Excel .xlsx (Excel 2007 trở lên)."
+    assert e.message == (
+        "Tệp là PDF, không phải bảng tính. Chỉ nhận bảng tính Excel (.xlsx, .xlsm, .xlsb, .xls), OpenDocument "
+        "(.ods) hoặc văn bản CSV/TXT (phân cách bằng dấu phẩy, chấm phẩy hoặc tab)."
+    )
 
 
-def test_it_refuses_a_csv():
-    e = refused("STT,Đơn vị,Số người dùng\n1,Đồng Xoài,2960\n".encode())
-    assert e.code == "csv"
-    assert "Chỉ nhận tệp Excel .xlsx" in e.message
+def test_a_csv_is_read_as_one_sheet_of_text_cells():
+    wb = read_workbook("STT,Đơn vị,Số người dùng\n1,Đồng Xoài,2960\n".encode(), filename="so-lieu.xls")
+    (sheet,) = wb.sheets
+    assert (sheet.name, sheet.rows) == ("so-lieu", [["STT", "Đơn vị", "Số người dùng"], ["1", "Đồng Xoài", "2960"]])
 
 
-def test_it_refuses_a_legacy_xls():
+def test_a_broken_ole_file_is_refused_as_a_damaged_xls():
     e = refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "Workbook".encode("utf-16-le"))
-    assert e.code == "legacy_xls"
-    assert e.message.startswith("Tệp là định dạng Excel cũ (.xls, Excel 97–2003). Chỉ nhận tệp Excel .xlsx")
+    assert e.code == "corrupt"
+    assert e.message.startswith("Tệp .xls bị hỏng")
 
 
 def test_it_refuses_a_password_protected_workbook():

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0009_value_change_log'),
+        ('indicators', '0011_vietnamese_field_names'),
     ]
 
     operations = [

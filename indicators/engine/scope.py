@@ -1,0 +1,108 @@
+"""The touched pairs of an incremental recompute: the temp table `tmp_status_scope` and its bounds."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import connection
+
+from core.periods import previous_month
+
+from .sql import DV, SCOPE, period_literal
+
+
+def normalise_pairs(pairs) -> dict[tuple[int, int], str]:
+    """Accept {(indicator_id, unit_id): from_period} or an iterable of (indicator_id, unit_id,
+    from_period) triples; keep the earliest period per pair."""
+    items = pairs.items() if isinstance(pairs, Mapping) else (((a, b), p) for a, b, p in pairs)
+    out: dict[tuple[int, int], str] = {}
+    get = out.get
+    for (indicator_id, unit_id), period in items:
+        key = (int(indicator_id), int(unit_id))
+        earlier = get(key)
+        if earlier is None or period < earlier:
+            out[key] = period
+    return out
+
+
+def _guess_window_from(period: str) -> str:
+    """Where a pair's window most likely starts: the month before the changed one (monthly reports)."""
+    return period if period[:4] == "0000" else previous_month(period)
+
+
+@dataclass
+class Scope:
+    """The touched pairs, in the temp table `tmp_status_scope`, and the constant lower bounds of their
+    periods (see `status_select_sql`)."""
+
+    floor: str
+    window_floor: str
+
+
+@contextlib.contextmanager
+def hash_joins(cursor, enabled: bool):
+    """For a large scope (``enabled``, see `HASH_JOIN_PAIRS`): hash joins, and enough memory for the
+    window's sort of the touched rows (100,000 rows spilled 5 MB to disk with the default 4 MB).
+    Restored afterwards, also inside a caller's transaction."""
+    if connection.vendor != "postgresql" or not enabled:
+        yield
+        return
+    cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('work_mem')")
+    nestloop, work_mem = cursor.fetchone()
+    cursor.execute("SELECT set_config('enable_nestloop', 'off', true), set_config('work_mem', '64MB', true)")
+    try:
+        yield
+    finally:
+        cursor.execute(
+            "SELECT set_config('enable_nestloop', %s, true), set_config('work_mem', %s, true)",
+            [nestloop, work_mem],
+        )
+
+
+def create_scope(cursor, pairs: dict[tuple[int, int], str]) -> Scope:
+    vendor = connection.vendor
+    on_commit = " ON COMMIT DROP" if vendor == "postgresql" else ""
+    cursor.execute(f"DROP TABLE IF EXISTS {SCOPE}")
+    cursor.execute(
+        f"CREATE TEMP TABLE {SCOPE} (indicator_id bigint NOT NULL, unit_id bigint NOT NULL, "
+        f"from_period varchar(7) NOT NULL, window_from varchar(7) NOT NULL, "
+        f"PRIMARY KEY (indicator_id, unit_id)){on_commit}"
+    )
+    guesses = {p: _guess_window_from(p) for p in set(pairs.values())}
+    rows = [(i, u, p, guesses[p]) for (i, u), p in pairs.items()]
+    if vendor == "postgresql":
+        # COPY: 60,000 pairs in ~0.05 s where execute_values took ~0.2 s.
+        buffer = io.StringIO("".join(f"{i}\t{u}\t{p}\t{w}\n" for i, u, p, w in rows))
+        cursor.cursor.copy_expert(
+            f"COPY {SCOPE} (indicator_id, unit_id, from_period, window_from) FROM STDIN", buffer
+        )
+        cursor.execute(f"ANALYZE {SCOPE}")
+    else:
+        cursor.executemany(
+            f"INSERT INTO {SCOPE} (indicator_id, unit_id, from_period, window_from) VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+    floor = min(guesses)
+    guess_floor = min(guesses.values())
+    # The window must start at the pair's latest earlier report, so LAG() finds it. Usually that is the
+    # previous month, checked for all pairs at once (a join over the rows from `guess_floor` on); only the
+    # pairs without a value there (a gap in reporting, a first report) are searched one by one.
+    cursor.execute(
+        f"""UPDATE {SCOPE} SET window_from = COALESCE(
+                (SELECT MAX(dv.period) FROM {DV} dv
+                 WHERE dv.indicator_id = {SCOPE}.indicator_id AND dv.unit_id = {SCOPE}.unit_id
+                   AND dv.period < {SCOPE}.from_period AND dv.value IS NOT NULL),
+                from_period)
+            WHERE window_from < from_period AND NOT EXISTS (
+                SELECT 1 FROM {DV} dv
+                WHERE dv.indicator_id = {SCOPE}.indicator_id AND dv.unit_id = {SCOPE}.unit_id
+                  AND dv.period = {SCOPE}.window_from AND dv.value IS NOT NULL
+                  AND dv.period >= {period_literal(guess_floor)})"""
+    )
+    if cursor.rowcount:
+        cursor.execute(f"SELECT MIN(window_from) FROM {SCOPE}")
+        guess_floor = min(guess_floor, cursor.fetchone()[0])
+    return Scope(floor=floor, window_floor=guess_floor)
