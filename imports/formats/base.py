@@ -41,6 +41,7 @@ from ..types import (
 from ..vocabulary import expand
 from ..workbook import SheetData
 from .columns import Role, fingerprint, resolve_columns, vocabulary_reading
+from .labels import TOTAL_LABELS, find_label_column
 from .table_ends import end_of_table, is_table_end
 
 
@@ -56,8 +57,6 @@ def strip_parens(text: str) -> str:
 # Numeric cells a percent column needs, all <= 1.5 and none percent-formatted, before 0.51 is read
 # as 51 %: with fewer, the scale is a question (both readings shown).
 FRACTION_EVIDENCE = 3
-
-TOTAL_LABELS = {"tong", "tong cong", "cong", "toan tinh", "tong so", "tong toan tinh", "tinh"}
 
 
 def is_total_label(label: str) -> bool:
@@ -120,14 +119,15 @@ class UnitTable:
 
 
 def find_unit_header(sheet: SheetData, max_rows: int = 15) -> tuple[int, int] | None:
-    """(row, column) of the header cell of the unit-name column ('Đơn vị', 'TÊN ĐƠN VỊ', 'HUYỆN')."""
+    """(row, column) of the header cell of the unit-name column: a cell saying so ('Đơn vị', 'TÊN ĐƠN
+    VỊ', 'HUYỆN'), else the column whose cells read as unit names (`labels.find_label_column`)."""
     for r in range(min(max_rows, sheet.height)):
         for c in range(min(sheet.width, 6)):
             if sheet.anchor(r, c) != (r, c):
                 continue
             if fold(sheet.raw(r, c)) in UNIT_HEADERS:
                 return r, c
-    return None
+    return find_label_column(sheet)
 
 
 def _is_header_like(sheet: SheetData, r: int, unit_col: int) -> bool:
@@ -412,6 +412,9 @@ def parse_unit_table(
     result.mapping = resolution.mapping
     for m in resolution.mapping:
         if m.how == "unmapped" and not m.question:
+            if not any(sheet.raw(r, m.column - 1) not in ("", None) for r in table.data_rows()):
+                m.how = "ignored"  # a header over an empty column (a narrow "Chỉ tiêu" column)
+                continue
             ctx.warn(
                 table.header_top,
                 m.column - 1,

@@ -82,3 +82,20 @@ def test_the_end_of_a_table_is_found_by_content():
     ctx = Ctx(sheet)
     assert end_of_table(ctx, 1, sheet.height) == 3
     assert ctx.lines == ["after_table"]
+
+
+def test_a_sentence_over_the_label_column_and_an_empty_chi_tieu_column_still_import():
+    """Before: "Không nhận ra bảng số liệu trong sheet này", nothing imported."""
+    spec = sample_sheets(AUGUST)["Phan mem"]
+    rows = [list(r) for r in spec.rows]
+    rows[2][1] = "Các sở, ban, ngành, UBND các huyện, thị xã, thành phố (theo Kế hoạch 57/KH-UBND)"
+    rows = [r[:2] + [("Chỉ tiêu" if i == 2 else "")] + r[2:] for i, r in enumerate(rows)]
+    variant = parsed({"Phan mem": SheetSpec(rows, [])})["Phan mem"]
+    original = parsed({"Phan mem": sample_sheets(AUGUST)["Phan mem"]})["Phan mem"]
+    assert variant.layout == "software_usage"
+    shift = {"C": "D", "D": "E", "E": "F", "F": "G"}
+    assert [(v.indicator, v.ref.cell, v.value) for v in variant.values] == [
+        (v.indicator, shift[v.ref.cell[0]] + v.ref.cell[1:], v.value) for v in original.values
+    ]
+    assert [p.code for p in variant.problems] == [p.code for p in original.problems]
+    assert [(m.header, m.how) for m in variant.mapping][0] == ("Chỉ tiêu", "ignored")
