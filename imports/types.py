@@ -293,15 +293,18 @@ class Answers:
     vocabulary: object | None = None
     windows: dict[str, str] = field(default_factory=dict)
 
-    def column(self, sheet: str, fingerprint: str, keys: list[str]) -> tuple[str | None, str] | None:
-        """(indicator or None for 'ignore', how) for a column known by any of `keys`, or None."""
+    def column(
+        self, sheet: str, fingerprint: str, keys: list[str], saved_key: str = ""
+    ) -> tuple[str | None, str] | None:
+        """(indicator or None for 'ignore', how) for a column known by any of `keys`, or None. A saved
+        answer is keyed by the header and the column's letter (`saved_key`, 'hop khong giay@c'): two
+        columns may fold to the same header text."""
         for key in keys:
             for s in (sheet, "*"):
                 if (s, key) in self.columns:
                     return self.columns[(s, key)], HOW_GIVEN
-        for key in keys:
-            if (fingerprint, key) in self.saved_columns:
-                return self.saved_columns[(fingerprint, key)], HOW_SAVED
+        if (fingerprint, saved_key) in self.saved_columns:
+            return self.saved_columns[(fingerprint, saved_key)], HOW_SAVED
         return None
 
     def unit(self, folded_label: str) -> tuple[str, str] | None:

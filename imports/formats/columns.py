@@ -97,6 +97,11 @@ def fingerprint(headers: list[str]) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
+def saved_key(header: str, column: int) -> str:
+    """How a saved mapping names a column: its folded header and its letter ('hop khong giay@c')."""
+    return f"{fold(header)}@{column_letter(column).lower()}"
+
+
 def column_keys(col) -> list[str]:
     """The names a mapping may use for a column: its printed header, its full header text, its letter."""
     keys = [fold(col.printed), fold(" ".join(col.parts))]
@@ -146,7 +151,9 @@ def resolve_columns(
 
     for col in columns:
         c = col.index
-        answer = answers.column(sheet_name, fp, [*column_keys(col), fold(header[c])])
+        answer = answers.column(
+            sheet_name, fp, [*column_keys(col), fold(header[c])], saved_key(header[c], c + 1)
+        )
         if answer is not None:
             code, how = answer
             if code is None:

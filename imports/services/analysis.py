@@ -37,7 +37,9 @@ def max_upload_bytes() -> int:
 
 
 def sheet_limits() -> SheetLimits:
-    return SheetLimits(settings.IMPORT_MAX_SHEET_ROWS, settings.IMPORT_MAX_SHEET_COLUMNS, settings.IMPORT_MAX_SHEET_CELLS)
+    return SheetLimits(
+        settings.IMPORT_MAX_SHEET_ROWS, settings.IMPORT_MAX_SHEET_COLUMNS, settings.IMPORT_MAX_SHEET_CELLS
+    )
 
 
 @contextmanager

@@ -259,7 +259,10 @@ def update_preview(
     period: str | None = None,
     corrections: dict | None = None,
     exclusions: list | None = None,
+    answers: dict | None = None,
 ) -> ImportBatch:
+    if answers is not None:
+        batch.answers = answers
     if period is not None:
         batch.period = period if is_period(period) else ""
     if corrections is not None:

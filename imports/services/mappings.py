@@ -168,8 +168,9 @@ def remember(mapping: dict, user, *, confirmed_by=None) -> int:
         if m["how"] != HOW_GIVEN or not m.get("fingerprint"):
             continue
         entry = by_fp.setdefault(m["fingerprint"], {"sheet": m["sheet"], "columns": {}, "units": {}})
-        entry["columns"][fold(m["header"])] = {
-            "key": fold(m["header"]),
+        key = f"{fold(m['header'])}@{m['column'].lower()}"
+        entry["columns"][key] = {
+            "key": key,
             "header": m["header"],
             "indicator": m["indicator"],
         }
@@ -197,3 +198,57 @@ def remember(mapping: dict, user, *, confirmed_by=None) -> int:
         saved.created_by = confirmed_by or saved.created_by
         saved.save()
     return len(by_fp)
+
+
+IGNORE = "__ignore__"
+HOW_LABELS = {
+    "catalogue": "theo danh mục",
+    "saved": "đã lưu",
+    "given": "do bạn chọn",
+    "ignored": "bỏ qua",
+    "unmapped": "chưa rõ",
+}
+
+
+def merge_answers(
+    current: dict | None, columns: list[tuple[str, str, str]], units: list[tuple[str, str]]
+) -> dict:
+    """The batch's answers with the preview page's choices applied. `columns`: (sheet, column letter,
+    choice) with choice an indicator code, IGNORE, or '' (leave as the importer read it); `units`:
+    (printed label, unit code or '')."""
+    answers = read_mapping(current or {}) or {"columns": [], "units": []}
+    by_col = {(c["sheet"], fold(c["header"])): c for c in answers["columns"]}
+    for sheet, letter, choice in columns:
+        key = (sheet, fold(letter))
+        if not choice:
+            by_col.pop(key, None)
+            continue
+        by_col[key] = {"sheet": sheet, "header": letter, "indicator": None if choice == IGNORE else choice}
+    by_unit = {fold(u["printed"]): u for u in answers["units"]}
+    for printed, code in units:
+        if code:
+            by_unit[fold(printed)] = {"printed": printed, "unit": code}
+        else:
+            by_unit.pop(fold(printed), None)
+    return {"columns": list(by_col.values()), "units": list(by_unit.values())}
+
+
+def mapping_by_sheet(batch_mapping: dict) -> list[dict]:
+    """The batch's mapping grouped per sheet for the preview page: columns and unit rows, with `how`
+    in words; unit rows listed are the ones not matched, and the ones a person chose."""
+    sheets: dict[str, dict] = {}
+    for m in batch_mapping.get("columns", []):
+        s = sheets.setdefault(m["sheet"], {"sheet": m["sheet"], "columns": [], "units": []})
+        s["columns"].append({**m, "how_label": HOW_LABELS.get(m["how"], m["how"])})
+    for u in batch_mapping.get("units", []):
+        if u["how"] in ("unmapped", "given", "saved"):
+            s = sheets.setdefault(u["sheet"], {"sheet": u["sheet"], "columns": [], "units": []})
+            s["units"].append({**u, "how_label": HOW_LABELS.get(u["how"], u["how"])})
+    return list(sheets.values())
+
+
+def remember_batch(batch, user) -> int:
+    """A confirmed batch's answers are saved for its sender (the preview page's confirm)."""
+    if not batch.answers:
+        return 0
+    return remember(batch.mapping or {}, batch.uploaded_by or user, confirmed_by=user)
