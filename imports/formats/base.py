@@ -460,7 +460,7 @@ def parse_unit_table(
         label = sheet.text(r, table.unit_col)
         has_values = any(sheet.raw(r, c) not in ("", None) for c in roles)
         if not label:
-            if has_values and any(isinstance(sheet.raw(r, c), int | float) for c in roles):
+            if has_values and any(_number_like(sheet.raw(r, c)) for c in roles):
                 ctx.problem(
                     r, table.unit_col, "", "Dòng có số liệu nhưng không có tên đơn vị", code="missing_unit"
                 )
@@ -491,6 +491,14 @@ def parse_unit_table(
         if role.derived is None and role.kind in (Kind.COUNT, Kind.AMOUNT):
             suggest_from_total(column_values, result)
     return result
+
+
+def _number_like(raw) -> bool:
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, int | float):
+        return True
+    return isinstance(raw, str) and raw.strip() not in ("", "-") and read_number(raw).value is not None
 
 
 def _letter(c: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from core.numbers import raw_text
+from core.numbers import raw_text, read_number
 from core.text import fold
 
 from ..workbook import SheetData
@@ -39,7 +39,8 @@ def find_label_column(sheet: SheetData, max_cols: int = 6, max_rows: int = 400) 
     """(header row, column) of the row-label column found by content, or None.
 
     The column with the most unit-like cells (at least MIN_LABELS); its header is the nearest
-    non-empty cell above the first of them (a sentence, a plan's name), else the row just above."""
+    non-empty cell above its first data row (a label with a number to its right) — a sentence, a
+    plan's name — else the row just above."""
     best = None
     rows = min(sheet.height, max_rows)
     for c in range(min(sheet.width, max_cols)):
@@ -49,7 +50,7 @@ def find_label_column(sheet: SheetData, max_cols: int = 6, max_rows: int = 400) 
     if best is None:
         return None
     c, hits = best
-    first = hits[0]
+    first = next((r for r in range(rows) if _is_data_row(sheet, r, c)), hits[0])
     if first == 0:
         return None
     for r in range(first - 1, max(-1, first - 5), -1):
@@ -57,3 +58,16 @@ def find_label_column(sheet: SheetData, max_cols: int = 6, max_rows: int = 400) 
         if sheet.raw(*anchor) not in ("", None):
             return anchor[0], c
     return first - 1, c
+
+
+def _is_data_row(sheet: SheetData, r: int, c: int) -> bool:
+    """A row with a label in column c (not merged from the left) and a number to its right."""
+    if sheet.anchor(r, c) != (r, c) or not isinstance(sheet.raw(r, c), str) or not sheet.raw(r, c).strip():
+        return False
+    for cc in range(c + 1, min(sheet.width, c + 30)):
+        v = sheet.raw(r, cc)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return True
+        if isinstance(v, str) and v.strip() and read_number(v).value is not None:
+            return True
+    return False

@@ -225,7 +225,8 @@ def test_a_sheet_with_a_subset_of_the_columns_imports_what_it_has():
     buộc"): the missing column is a warning, the rest imports."""
     sheets = sample_sheets(AUGUST)
     rows = [row[:5] for row in sheets["DVCTT"].rows]  # the file-rate group is cut off
-    results, _, _ = parsed(build_xlsx({"DVCTT": SheetSpec(rows, ["A3:A4", "B3:B4", "C3:E3"])}))
+    merges = ["A3:A4", "B3:B4", "C3:E3", "A32:B32"]  # the TỔNG row's label is merged over A:B
+    results, _, _ = parsed(build_xlsx({"DVCTT": SheetSpec(rows, merges)}))
     problems = [(p.severity, p.message) for p in results["DVCTT"].problems]
     assert problems == [
         (Severity.WARNING, "Sheet không có cột cho chỉ tiêu DVC-FILE-RATE; chỉ nhập các cột có trong sheet.")
