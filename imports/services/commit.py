@@ -36,6 +36,7 @@ from .batches import (
     reanalyse,
     unexpected,
 )
+from .mappings import remember
 from .outcome import ImportOutcome, problem
 
 logger = logging.getLogger(__name__)
@@ -85,19 +86,34 @@ def import_file(
     source_kind: str = ImportBatch.Source.CLI,
     filename: str = "",
     recorded_at=None,
+    mapping: dict | None = None,
+    remember_mapping: bool = False,
 ) -> ImportOutcome:
     """Import one workbook in one go. Never raises for a bad file: the outcome says what happened.
 
     ``recorded_at`` (the system only, ``user`` None): the day the archived report was sent, kept on
-    its values (`indicators.services.record_values`)."""
+    its values (`indicators.services.record_values`). `mapping`: the person's column and unit answers
+    (`mappings.read_mapping` shape); `remember_mapping`: save them for the sender and the sheets'
+    headers (applied next time as `saved`)."""
     data, filename = read_source(source, filename)
     batch = new_batch(
-        data, filename, user=user, period=period, source_kind=source_kind, skip_invalid=skip_invalid
+        data,
+        filename,
+        user=user,
+        period=period,
+        source_kind=source_kind,
+        skip_invalid=skip_invalid,
+        answers=mapping,
     )
     catalogue = build_catalogue()
     try:
         analysis = analyse(
-            source if not data else data, period=period, user=user, filename=filename, catalogue=catalogue
+            source if not data else data,
+            period=period,
+            user=user,
+            filename=filename,
+            catalogue=catalogue,
+            mapping=mapping,
         )
     except WorkbookError as exc:
         fatal(batch, exc)
@@ -107,6 +123,8 @@ def import_file(
     except Exception as exc:  # noqa: BLE001 - a bug ends as a failed batch with a message, never a 500
         unexpected(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
+    if remember_mapping and mapping:
+        remember(analysis.mapping_json(), user, confirmed_by=user)
     stops = blocking(analysis, skip_invalid)
     values = apply_analysis(
         batch, analysis, catalogue, skip_invalid=skip_invalid, with_diff=dry_run or not commit or bool(stops)
