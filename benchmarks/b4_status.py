@@ -104,11 +104,11 @@ def generate(months: int, units: int) -> int:
     )
     sql("SELECT setseed(0.42)")
     sql("""INSERT INTO indicators_indicator (code, name, pillar, "group", measure, periodicity, reported_by,
-                                             aggregation, direction, cumulative, source, "order")
+                                             aggregation, direction, cumulative, source, "order", headers)
            SELECT format('B4-IND%s', lpad(i::text, 3, '0')), format('Chỉ tiêu B4 %s', i), 'CQS', 'B4',
                   CASE WHEN i % 2 = 0 THEN 'percent' ELSE 'count' END, 'monthly', '["district"]'::jsonb,
                   CASE WHEN i % 2 = 0 THEN 'mean' ELSE 'sum' END,
-                  CASE WHEN i % 5 = 0 THEN 'down' ELSE 'up' END, '', '', 1000 + i
+                  CASE WHEN i % 5 = 0 THEN 'down' ELSE 'up' END, '', '', 1000 + i, '[]'::jsonb
            FROM generate_series(0, 99) i
            ON CONFLICT (code) DO NOTHING""")
     sql("""INSERT INTO units_unit (code, name, short_name, level, aliases, "order", active)

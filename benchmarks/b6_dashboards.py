@@ -60,15 +60,19 @@ import orjson  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count, Q  # noqa: E402
+from django.db.models import Count, Exists, OuterRef, Q, Subquery  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from core.periods import add_months  # noqa: E402
 from dashboards import queries as d  # noqa: E402
+from indicators import coverage  # noqa: E402
 from indicators.catalogue import load_catalogue  # noqa: E402
 from indicators.engine import recompute_all  # noqa: E402
-from indicators.models import Completeness, DataValue, Indicator, ProvinceAggregate  # noqa: E402
+from indicators.models import Completeness, DataValue, Indicator, ProvinceAggregate, Submission  # noqa: E402
+from indicators.models.workflow import PENDING_STATES  # noqa: E402
+from plans.choices import TaskKind  # noqa: E402
+from plans.models import Plan, PlanTask  # noqa: E402
 from units.services import create_or_update_user  # noqa: E402
 
 PERIOD = "2023-12"
@@ -114,10 +118,31 @@ def generate() -> int:
 def reference_overview(user) -> bytes:
     visible = DataValue.objects.visible_to(user)
     periods = list(visible.order_by("-period").values_list("period", flat=True).distinct())
+    pending = Submission.objects.filter(
+        unit_id=OuterRef("unit_id"), period=OuterRef("period"), state__in=PENDING_STATES
+    )
+    months = list(  # the month coverage that chooses the period (indicators.coverage.month_coverage)
+        Completeness.objects.filter(unit__level__in=coverage.MONTH_LEVELS)
+        .exclude(group__in=coverage.ANNUAL_GROUPS)
+        .values("period")
+        .annotate(
+            expected=Count("unit", distinct=True),
+            covered=Count("unit", distinct=True, filter=Q(reported_on__isnull=False) & ~Q(Exists(pending))),
+        )
+        .order_by()
+    )
+    plan_year = Plan.objects.filter(year__lte=int(PERIOD[:4])).order_by("-year").values("year")[:1]
+    plan = list(  # the plan's overview line (plans.services.overview.plan_line)
+        PlanTask.objects.with_latest()
+        .filter(plan__year=Subquery(plan_year), kind=TaskKind.ASSIGNED)
+        .values_list("plan__year", "latest_state", "due")
+    )
     indicators = list(Indicator.objects.filter().order_by("order", "code").values(*d.INDICATOR_FIELDS))
     monthly_ids = [i["id"] for i in indicators if i["group"] != "KH57"]
     out = {
         "periods": periods,
+        "months": months,
+        "plan": plan,
         "indicators": indicators,
         "kh57": list(
             visible.filter(indicator__group="KH57", unit__level="province", period__lte=PERIOD)
@@ -127,7 +152,7 @@ def reference_overview(user) -> bytes:
         "aggregates": list(
             ProvinceAggregate.objects.filter(
                 indicator_id__in=monthly_ids, period__gte=add_months(PERIOD, -12), period__lte=PERIOD
-            ).values_list("indicator_id", "period", "computed")
+            ).values_list("indicator_id", "period", "computed", "covered", "expected", "indicator__aggregation")
         ),
         "printed": list(
             visible.filter(
@@ -174,6 +199,9 @@ def reference_indicator(user) -> bytes:
             .values_list("period", flat=True)
             .distinct()
         ),
+        "covered": list(
+            ProvinceAggregate.objects.filter(indicator_id=indicator["id"]).values_list("period", "covered", "expected")
+        ),
         "rows": list(
             visible.filter(indicator_id=indicator["id"], period=PERIOD)
             .order_by("unit__order", "unit__code")
@@ -182,7 +210,7 @@ def reference_indicator(user) -> bytes:
         "aggregates": list(
             ProvinceAggregate.objects.filter(
                 indicator_id__in=[indicator["id"]], period__gte=start, period__lte=PERIOD
-            ).values_list("indicator_id", "period", "computed")
+            ).values_list("indicator_id", "period", "computed", "covered", "expected", "indicator__aggregation")
         ),
         "printed": list(
             visible.filter(
