@@ -23,6 +23,7 @@ from .windows import header_window
 LAYOUT = "transposed"
 TITLE = "Bảng một đơn vị (chỉ tiêu theo dòng)"
 MIN_ROWS = 2  # rows read as indicators before a sheet is taken as this layout
+MAX_ROWS = 300  # a one-unit report is short: a longer sheet is not this layout (and is not scanned)
 
 
 def _numeric(v) -> bool:
@@ -45,6 +46,8 @@ def _is_numbering(sheet: SheetData, c: int) -> bool:
 def _shape(sheet: SheetData) -> tuple[int, int, int] | None:
     """(first data row, label column, value column): the one column with numbers and the text column
     to its left with the most labels."""
+    if sheet.height > MAX_ROWS:
+        return None
     counts: dict[int, int] = {}
     for r in range(sheet.height):
         for c in range(sheet.width):
