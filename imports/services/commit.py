@@ -85,13 +85,16 @@ def import_file(
     skip_invalid: bool = False,
     source_kind: str = ImportBatch.Source.CLI,
     filename: str = "",
+    recorded_at=None,
     mapping: dict | None = None,
     remember_mapping: bool = False,
 ) -> ImportOutcome:
     """Import one workbook in one go. Never raises for a bad file: the outcome says what happened.
-    `mapping`: the person's column and unit answers (`mappings.read_mapping` shape);
-    `remember_mapping`: save them for the sender and the sheets' headers (applied next time as
-    `saved`)."""
+
+    ``recorded_at`` (the system only, ``user`` None): the day the archived report was sent, kept on
+    its values (`indicators.services.record_values`). ``mapping``: the person's column and unit
+    answers (`mappings.read_mapping` shape); ``remember_mapping``: save them for the sender and the
+    sheets' headers (applied next time as `saved`)."""
     data, filename = read_source(source, filename)
     batch = new_batch(
         data,
@@ -138,7 +141,7 @@ def import_file(
         batch.save()
         return ImportOutcome.of(batch)
     try:
-        _commit(batch, values, user, analysis.dti)
+        _commit(batch, values, user, analysis.dti, recorded_at=recorded_at)
     except _Refused as refused:
         batch.status, batch.message = ImportBatch.Status.REJECTED, refused.message
         batch.counts = {**(batch.counts or {}), "new": 0, "changed": 0}
@@ -317,6 +320,7 @@ def _commit(
     *,
     expect: str | None = None,
     retry_db_errors: bool = False,
+    recorded_at=None,
 ) -> bool:
     """Write the batch in one transaction. A database failure (connection dropped, server restarted)
     rolls everything back; the batch is then marked failed with a Vietnamese message and False is
@@ -331,7 +335,7 @@ def _commit(
         with transaction.atomic():
             if expect is not None:
                 lock_batch(batch, expect)
-            _write_batch(batch, values, user, dti)
+            _write_batch(batch, values, user, dti, recorded_at=recorded_at)
     except _StatusChanged:
         batch.refresh_from_db()
         return False
@@ -365,9 +369,9 @@ def _mark_database_failure(batch: ImportBatch) -> None:
         batch.refresh_from_db()
 
 
-def _write_batch(batch: ImportBatch, values: list[ResolvedValue], user, dti) -> None:
+def _write_batch(batch: ImportBatch, values: list[ResolvedValue], user, dti, recorded_at=None) -> None:
     with without_cyclic_gc():
-        result = record_values(values, user=user, source="import", batch=batch.pk)
+        result = record_values(values, user=user, source="import", batch=batch.pk, recorded_at=recorded_at)
     dti_counts = compare_dti_scores(dti or [])
     record_dti_scores(dti or [], batch_id=batch.pk, user=user)
     batch.counts = {
