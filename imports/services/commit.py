@@ -92,9 +92,9 @@ def import_file(
     """Import one workbook in one go. Never raises for a bad file: the outcome says what happened.
 
     ``recorded_at`` (the system only, ``user`` None): the day the archived report was sent, kept on
-    its values (`indicators.services.record_values`). ``mapping``: the person's column and unit
-    answers (`mappings.read_mapping` shape); ``remember_mapping``: save them for the sender and the
-    sheets' headers (applied next time as `saved`)."""
+    its values (`indicators.services.record_values`). `mapping`: the person's column and unit answers
+    (`mappings.read_mapping` shape); `remember_mapping`: save them for the sender and the sheets'
+    headers (applied next time as `saved`)."""
     data, filename = read_source(source, filename)
     batch = new_batch(
         data,
