@@ -13,9 +13,10 @@ Okabe–Ito colours, which stay distinct for colour-blind readers, and the statu
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
-from core.numbers import format_measure, format_period
+from core.numbers import format_measure, format_number, format_period
 from indicators.choices import Status
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -76,11 +77,60 @@ def _axis(**extra) -> dict:
     return axis
 
 
-def value_axis(measure: str, **extra) -> dict:
+def nice_step(span: float, ticks: int = 5) -> float:
+    """A 1-2-5 step that divides ``span`` into about ``ticks`` intervals."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def value_axis(measure: str, values=(), *, headroom: float = 0.0, **extra) -> dict:
+    """The axis of an indicator's values. Counts and amounts get whole-number ticks (a 0–1 range of
+    counts would otherwise read "0 0 0 1 1 1"), amounts end in " đ", percents in "%". With ``values``
+    the range is set from zero to the largest value plus ``headroom`` (room for the bars' labels),
+    which also gives a single value or equal values a readable axis instead of repeated ticks."""
+    numbers = [float(v) for v in values if v is not None]
     axis = _axis(tickformat=",.0f" if measure != "percent" else ",.4~f", **extra)
     if measure == "percent":
         axis["ticksuffix"] = "%"
+    elif measure == "amount_vnd":
+        axis["ticksuffix"] = " đ"
+    if numbers:
+        low = min(0.0, min(numbers))
+        high = max(numbers)
+        if high <= low:
+            high = low + (100.0 if measure == "percent" else 1.0)
+        top = high * (1 + headroom) if high > 0 else high
+        step = nice_step(top - low)
+        if measure != "percent":
+            step = max(1.0, math.ceil(step))
+        axis["range"] = [low, top]
+        if measure == "amount_vnd" and top >= 1_000_000:
+            # "2 tỷ đ", not "2.000.000.000 đ" (which a phone prints slanted over its neighbours)
+            ticks = [low + k * step for k in range(int((top - low) // step) + 1)]
+            axis.update(tickmode="array", tickvals=ticks, ticktext=[_short_amount(t) for t in ticks])
+            axis.pop("ticksuffix", None)
+        elif measure == "percent" and 50 < high <= 100:
+            axis["tickvals"] = [0, 20, 40, 60, 80, 100]  # no "120%" tick in the labels' headroom
+        else:
+            axis["dtick"] = step
+            axis["tick0"] = 0
+    elif measure != "percent":
+        axis["tickformat"] = ",d"
     return axis
+
+
+def _short_amount(value: float) -> str:
+    """An axis tick of money: 2.5e9 → "2,5 tỷ đ", 750e6 → "750 triệu đ", 0 → "0 đ"."""
+    for size, word in ((1_000_000_000, " tỷ đ"), (1_000_000, " triệu đ")):
+        if abs(value) >= size:
+            return format_number(Decimal(str(round(value / size, 2))).normalize()) + word
+    return format_number(Decimal(round(value)), 0) + " đ"
 
 
 def bars_by_unit(indicator: dict, rows: list[dict]) -> dict:
@@ -105,6 +155,7 @@ def bars_by_unit(indicator: dict, rows: list[dict]) -> dict:
                 "text": [format_measure(r["value"], measure) for r in members],
                 "textposition": "outside",
                 "cliponaxis": False,
+                "constraintext": "none",
                 "customdata": [[format_measure(r["value"], measure), label] for r in members],
                 "hovertemplate": "%{y}: %{customdata[0]} (%{customdata[1]})<extra></extra>",
             }
@@ -134,7 +185,12 @@ def bars_by_unit(indicator: dict, rows: list[dict]) -> dict:
             "Số liệu theo đơn vị",
             height=max(220, 90 + BAR_HEIGHT * len(rows)),
             barmode="relative",
-            xaxis=value_axis(measure, rangemode="tozero"),
+            # room right of the longest bar for its outside label (and the target marks)
+            xaxis=value_axis(
+                measure,
+                [r["value"] for r in rows] + [r["target"] for r in targeted],
+                headroom=0.22 if measure != "amount_vnd" else 0.45,
+            ),
             yaxis=_axis(type="category", categoryorder="array", categoryarray=names, autorange="reversed"),
         ),
     }
@@ -143,6 +199,9 @@ def bars_by_unit(indicator: dict, rows: list[dict]) -> dict:
 def trend(indicator: dict, periods: list[str], series: list[tuple[str, dict]], target=None) -> dict:
     """Lines over the months: ``series`` is [(name, {period: value})], the province first."""
     measure = indicator["measure"]
+    with_data = [p for p in periods if any(values.get(p) is not None for _, values in series)]
+    if with_data:  # the axis starts at the first month with data
+        periods = periods[periods.index(with_data[0]) :]
     labels = [format_period(p) for p in periods]
     traces = []
     for i, (name, values) in enumerate(series):
@@ -165,7 +224,9 @@ def trend(indicator: dict, periods: list[str], series: list[tuple[str, dict]], t
     layout = base_layout(
         "Diễn biến theo tháng",
         xaxis=_axis(type="category", categoryorder="array", categoryarray=labels, title={"text": "Tháng"}),
-        yaxis=value_axis(measure),
+        yaxis=_trend_axis(
+            measure, [v for _, values in series for p, v in values.items() if p in periods], target
+        ),
     )
     if target is not None and labels:
         layout["shapes"] = [
@@ -191,6 +252,22 @@ def trend(indicator: dict, periods: list[str], series: list[tuple[str, dict]], t
             }
         ]
     return {"data": traces, "layout": layout}
+
+
+def _trend_axis(measure: str, values: list, target) -> dict:
+    """A trend's y axis: plotly's own range while the values vary; from zero when they are one value
+    (a single month, or equal values), where plotly would repeat one tick ("3.512 3.512 3.513")."""
+    numbers = {float(v) for v in values if v is not None}
+    if len(numbers) <= 1:
+        return value_axis(measure, [*numbers, _num(target)], headroom=0.15)
+    axis = value_axis(measure)
+    if measure != "percent":
+        low, high = min(numbers), max(numbers)
+        axis["tickformat"] = ",.0f"
+        axis.pop("dtick", None)
+        if high - low < 5:  # few whole numbers apart: one tick per whole number
+            axis["dtick"] = 1
+    return axis
 
 
 def units_meeting_targets(items: list[dict]) -> dict:
@@ -226,7 +303,11 @@ def units_meeting_targets(items: list[dict]) -> dict:
             "Số đơn vị đạt chỉ tiêu",
             height=max(200, 110 + 44 * len(items)),
             barmode="stack",
-            xaxis=_axis(title={"text": "Số đơn vị"}, tickformat=",d"),
+            xaxis=value_axis(
+                "count",
+                [sum(i[k] for k in ("met", "in_progress", "not_met")) for i in items],
+                title={"text": "Số đơn vị"},
+            ),
             yaxis=_axis(
                 type="category",
                 categoryorder="array",

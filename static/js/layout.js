@@ -14,6 +14,10 @@
   function prepare(table) {
     var ths = headers(table);
     if (!ths.length) { return; }
+    // innerText keeps a <br> as a line break: "HTS-FTTH<br>Tỷ lệ (%)" reads "HTS-FTTH · Tỷ lệ (%)"
+    var labels = ths.map(function (th) {
+      return (th.innerText || th.textContent).split(/\n+/).map(function (t) { return t.trim(); }).filter(Boolean).join(" · ");
+    });
     var name = ths.findIndex(function (th) { return th.classList.contains("name"); });
     if (name < 0) {
       name = /^(#|hạng|stt|xếp hạng)?$/i.test(ths[0].textContent.trim()) && ths.length > 1 ? 1 : 0;
@@ -27,7 +31,7 @@
         var col = 0;
         Array.prototype.forEach.call(tr.cells, function (cell) {
           var th = ths[col];
-          if (th && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", th.textContent.replace(/\s+/g, " ").trim()); }
+          if (th && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", labels[col] || ""); }
           if (col === name) { cell.classList.add("cell-name"); }
           if (col === headline) { cell.classList.add("cell-headline"); }
           col += cell.colSpan || 1;

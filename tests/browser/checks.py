@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import Resolver404, resolve
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+SHOT_MAX_HEIGHT = 6000
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 
 # Routes that answer a file, JSON or a form post, or are not ours to judge (the Django admin and the
@@ -136,20 +137,24 @@ TEXT_JS = """() => {
 
 # Against the width the test set, not window.innerWidth: a phone browser widens its visual viewport to
 # a page that overflows, so innerWidth would grow with the page.
-OVERFLOW_JS = """(width) => ({
-  scroll: document.documentElement.scrollWidth,
-  inner: width,
-  boxes: Array.from(document.querySelectorAll('body *'))
+OVERFLOW_JS = """(width) => {
+  const scroll = document.documentElement.scrollWidth;
+  const label = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  // Only a phone is judged for boxes that scroll sideways; only an overflowing page is searched for
+  // its widest elements (both walk every element: a 150-unit table makes that cost seconds).
+  const boxes = width >= 600 ? [] : Array.from(document.querySelectorAll('body *'))
     .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
     .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
     .filter(e => !e.closest('[data-overflow-ok]'))
-    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + String(e.className).trim().split(/\\s+/).join('.') + ' ' + e.scrollWidth + '/' + e.clientWidth + ' px'),
-  widest: Array.from(document.querySelectorAll('body *'))
+    .map(e => label(e) + ' ' + e.scrollWidth + '/' + e.clientWidth + ' px');
+  const widest = scroll <= width + 1 ? [] : Array.from(document.querySelectorAll('body *'))
     .filter(e => e.getBoundingClientRect().right > width + 1)
     .filter(e => !e.parentElement.closest('[data-overflow-ok]'))
     .slice(0, 6)
-    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + String(e.className).trim().split(/\\s+/).join('.') : '') + ' →' + Math.round(e.getBoundingClientRect().right)),
-})"""
+    .map(e => label(e) + ' →' + Math.round(e.getBoundingClientRect().right));
+  return {scroll, inner: width, boxes, widest};
+}"""
 
 AXE_JS = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
@@ -227,8 +232,7 @@ def check_page(bp, path: str, name: str, shot: str, *, axe: bool = True) -> Visi
         visit.overflow = f"{size['scroll']} px > {size['inner']} px: {', '.join(size['widest'])}"
     # On a phone a table scrolling sideways inside its box hides its columns as surely as an
     # overflowing page; on a large screen a wide spreadsheet-like table may scroll in its box.
-    if size["inner"] < 600:
-        visit.scrolling = size["boxes"]
+    visit.scrolling = size["boxes"]
     visit.english = english_words(page.evaluate(TEXT_JS))
     if axe:
         if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -237,7 +241,14 @@ def check_page(bp, path: str, name: str, shot: str, *, axe: bool = True) -> Visi
     t2 = time.perf_counter()
     visit.console = list(bp.console_errors)
     os.makedirs(SCREENSHOTS, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+    # The whole page, up to SHOT_MAX_HEIGHT (a 150-unit table form would take seconds to encode).
+    height = page.evaluate("document.documentElement.scrollHeight")
+    viewport = page.viewport_size
+    if height <= SHOT_MAX_HEIGHT:
+        page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+    else:
+        clip = {"x": 0, "y": 0, "width": viewport["width"], "height": SHOT_MAX_HEIGHT}
+        page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True, clip=clip)
     visit.seconds = {"load": t1 - t0, "checks": t2 - t1, "shot": time.perf_counter() - t2}
     return visit
 

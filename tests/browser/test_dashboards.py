@@ -1,6 +1,6 @@
 """The dashboards in a real browser (Debian's Chromium): every page renders its charts without console
 errors under a Content-Security-Policy without inline scripts, with the right number of bars and points;
-sorting and filters work; a 375 px phone has no horizontal scroll. Screenshots go to test-artifacts/."""
+sorting and filters work. Screenshots go to test-artifacts/."""
 
 import pytest
 
@@ -63,23 +63,7 @@ def test_every_page_draws_its_charts_under_the_csp(browser_page, live_data):
     assert browser_page.console_errors == []
 
 
-WIDEST = """() => Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-  .filter(e => !e.closest('.table-wrap, .js-plotly-plot'))
-  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
-
-
-def test_every_page_fits_a_phone(phone_page, live_data):
-    phone_page.login("bcd", "mat-khau-bcd")
-    page = phone_page.page
-    for path, name in PAGES:
-        phone_page.goto(path)
-        charts = page.locator("[data-figure]").count()
-        _drawn(page, charts)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 375, (path, page.evaluate(WIDEST))
-        phone_page.screenshot(f"dashboard-{name}-phone")
-    assert phone_page.console_errors == []
+# Every page on a 375 px phone: tests/browser/test_every_page.py (every persona, both widths).
 
 
 def test_the_charts_carry_one_bar_per_unit_and_one_point_per_month(browser_page, live_data):

@@ -1,6 +1,7 @@
-"""Monthly entry in a real browser (Debian's Chromium) under the deployment's CSP: a reporter types
-Vietnamese numbers, sees inline errors, submits; staff approve; the value reaches the overview page.
-Screenshots go to test-artifacts/entry-*.png."""
+"""The monthly report end to end in a real browser (Debian's Chromium) under the deployment's CSP: a
+reporter on a phone (375 px) types Vietnamese numbers into the indicator cards, sees inline errors,
+submits; staff approve from the month's queue on a 1366 px screen; the Ban Chỉ đạo member reads the
+value on the overview on a phone. Screenshots go to test-artifacts/entry-*.png."""
 
 import pytest
 
@@ -36,18 +37,28 @@ def _units_met(page, code):
     return page.locator(f'#province-{code} td[data-label="Đơn vị đạt"]').inner_text().strip()
 
 
-def test_a_reporter_enters_and_submits_staff_approve_and_the_overview_shows_it(browser_page, live_people):
-    _with_csp(browser_page)
-    page = browser_page.page
-    browser_page.login("dongxoai", "mat-khau-dx")
+def _fits(bp):
+    return bp.page.evaluate("document.documentElement.scrollWidth") <= 376
+
+
+def test_a_reporter_submits_on_a_phone_staff_approve_from_the_queue_and_the_overview_shows_it(
+    browser_page, phone_page, live_people
+):
+    phone = phone_page
+    _with_csp(phone)
+    page = phone.page
+    phone.login("dongxoai", "mat-khau-dx")
 
     # Pick the month on the entry home page.
-    browser_page.goto("/nhap-so-lieu/")
+    phone.goto("/nhap-so-lieu/")
     page.fill("#id_period", "2023-08")
     page.click("#pick-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/nhap-so-lieu/DONGXOAI/2023-08/")
     assert page.locator("h1").inner_text() == "Thành phố Đồng Xoài · Tháng 8/2023"
+    # On a phone every indicator is a card: nothing wider than the screen.
+    assert page.locator("table.entry.stacked").count() == page.locator("table.entry").count() > 0
+    assert _fits(phone)
 
     # Vietnamese numbers; a typo gets a hint while typing and the server's message after saving.
     page.fill("#v-DONGXOAI__DVC-SVC-RATE", "92,9%")
@@ -66,7 +77,7 @@ def test_a_reporter_enters_and_submits_staff_approve_and_the_overview_shows_it(b
         page.locator("#msg-DONGXOAI__DVC-FILE-RATE .field-error").inner_text() == '"12,5a" không phải là số'
     )
     assert page.locator("#v-DONGXOAI__APP-BPTODAY-USERS").input_value() == "1.039"  # what was typed is kept
-    browser_page.screenshot("entry-inline-error")
+    phone.screenshot("entry-inline-error")
 
     # Correct it, fill the rest of the month and submit.
     page.fill("#v-DONGXOAI__DVC-FILE-RATE", "45,5")
@@ -81,15 +92,17 @@ def test_a_reporter_enters_and_submits_staff_approve_and_the_overview_shows_it(b
     assert page.locator("#submission-state .badge").first.inner_text() == "Chờ duyệt"
     assert page.locator("#row-DVC-SVC-RATE td.status").inner_text().strip() == "✓ Đạt"
     assert page.locator("#row-DVC-FILE-RATE td.status").inner_text().strip() == "✗ Không đạt"
-    browser_page.screenshot("entry-submitted")
+    phone.screenshot("entry-submitted")
 
     # Not approved yet: the Ban Chỉ đạo does not see the draft.
-    _switch_user(browser_page, "bcd", "mat-khau-bcd")
-    browser_page.goto("/?period=2023-08")
+    _switch_user(phone, "bcd", "mat-khau-bcd")
+    phone.goto("/?period=2023-08")
     assert _units_met(page, "DVC-SVC-RATE") == "–"
 
-    # Staff review the month and approve it.
-    _switch_user(browser_page, "canbo", "mat-khau-canbo")
+    # Staff review the month from the queue on a large screen and approve it.
+    _with_csp(browser_page)
+    page = browser_page.page
+    browser_page.login("canbo", "mat-khau-canbo")
     browser_page.goto("/nhap-so-lieu/duyet/2023-08/")
     row = page.locator('#submissions tr[data-unit="DONGXOAI"]')
     assert row.locator(".badge").inner_text() == "Chờ duyệt"
@@ -106,10 +119,13 @@ def test_a_reporter_enters_and_submits_staff_approve_and_the_overview_shows_it(b
     history = page.locator("table.history tbody tr")
     assert history.first.locator("td").nth(2).inner_text() == "Duyệt báo cáo"
 
-    # The approved value is on the overview page for the Ban Chỉ đạo.
-    _switch_user(browser_page, "bcd", "mat-khau-bcd")
-    browser_page.goto("/?period=2023-08")
+    assert browser_page.console_errors == []
+
+    # The approved value is on the overview page for the Ban Chỉ đạo, on a phone.
+    page = phone.page
+    phone.goto("/?period=2023-08")
     assert _units_met(page, "DVC-SVC-RATE") == "1/1"
     assert page.locator("#province-DVC-SVC-RATE td").nth(1).inner_text() == "92,9%"
-    browser_page.screenshot("entry-overview-after-approval")
-    assert browser_page.console_errors == []
+    assert _fits(phone)
+    phone.screenshot("entry-overview-after-approval")
+    assert phone.console_errors == []

@@ -21,6 +21,7 @@ from .checks import SCREENSHOTS, check_page, links_of, nav_links, page_label, ro
 from .world import PASSWORD, PERSONAS, seed_world
 
 WIDTHS = {375: 812, 1366: 900}
+AXED: dict[int, set] = {}  # width → URL patterns axe-core has checked in this session
 DEPTH = 3
 
 
@@ -65,6 +66,9 @@ def crawl(bp: BrowserPage, persona: str, width: int, world: dict) -> list:
     visits = []
     for label, path in extra_pages(persona, world).items():
         visits.append(check_page(bp, path, route_name(path), f"{persona}-{width}-{label}"))
+    # axe runs once per URL pattern and width: staff (first, who see every control) check a page that
+    # the others see with fewer links; each persona's own extra pages are always checked.
+    axed = AXED.setdefault(width, set())
     seen_names = {v.name for v in visits}
     bp.goto("/")
     queue = [("/", 0)] + [(p, 1) for p in nav_links(bp.page, world["url"])]
@@ -74,7 +78,10 @@ def crawl(bp: BrowserPage, persona: str, width: int, world: dict) -> list:
         if name is None or name in seen_names:
             continue
         seen_names.add(name)
-        visits.append(check_page(bp, path, name, f"{persona}-{width}-{page_label(name)}"))
+        visits.append(
+            check_page(bp, path, name, f"{persona}-{width}-{page_label(name)}", axe=name not in axed)
+        )
+        axed.add(name)
         if depth < DEPTH:
             queue += [(link, depth + 1) for link in links_of(bp.page, world["url"])]
     return visits

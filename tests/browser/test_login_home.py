@@ -1,4 +1,4 @@
-"""A person logs in and reads the home page, on a laptop and on a phone."""
+"""A person logs in and reads the home page."""
 
 import pytest
 
@@ -32,9 +32,4 @@ def test_a_viewer_logs_in_and_sees_the_pillars(browser_page, live_catalogue):
     assert browser_page.console_errors == []
 
 
-def test_the_home_page_fits_a_phone(phone_page, live_catalogue):
-    phone_page.login("bcd", "mat-khau-bcd")
-    width = phone_page.page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375
-    phone_page.screenshot("home-phone")
-    assert phone_page.console_errors == []
+# The home page on a phone, as every persona: tests/browser/test_every_page.py.
