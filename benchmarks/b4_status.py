@@ -17,7 +17,12 @@ medians. After the first run of each side the rows of the output table are compa
 a benchmark whose sides disagree fails. Data are generated in SQL with setseed(), so every run builds
 the same 2,000,000 values.
 
-Usage: python benchmarks/b4_status.py [--runs 5] [--months 50] [--units 400]
+B4b scaling (--scaling): the same new month of 60,000 values after 1,000,000 stored values (25 months)
+    and after 4,000,000 (100 months); the goal is B4b(4M) <= 1.25 x B4b(1M) (it must follow the change,
+    not the history). The data set is rebuilt for each size (one database), so the two sizes run one
+    after the other; product and reference alternate within each.
+
+Usage: python benchmarks/b4_status.py [--runs 5] [--months 50] [--units 400] [--scaling]
        (BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432/cds_bench_b4; the database is
        created and migrated if needed; prints a Markdown table for the README).
 """
@@ -122,14 +127,14 @@ def generate(months: int, units: int) -> int:
                  (SELECT id FROM units_unit WHERE code LIKE 'B4-U%' AND code < 'B4-U{units:04d}') u
             ORDER BY m, i.id, u.id""")
     # 200,000 annual targets: one per indicator, unit and year (unit targets beat level targets).
-    sql("""INSERT INTO indicators_target (indicator_id, year, level, unit_id, comparator, value, effective_from,
+    sql(f"""INSERT INTO indicators_target (indicator_id, year, level, unit_id, comparator, value, effective_from,
                                            source_text)
            SELECT i.id, y, '', u.id, CASE WHEN i.direction = 'down' THEN '<=' ELSE '>=' END,
                   CASE WHEN i.measure = 'percent' THEN 30 + (i.id * 37 + u.id * 11 + y) % 60
                        ELSE 300 + (i.id * 37 + u.id * 11 + y) % 500 END, '', ''
            FROM (SELECT id, measure, direction FROM indicators_indicator WHERE code LIKE 'B4-IND%') i,
                 (SELECT id FROM units_unit WHERE code LIKE 'B4-U%' AND code < 'B4-U0400') u,
-                generate_series(2020, 2024) y""")
+                generate_series(2020, 2020 + {months} / 12) y""")
     sql("VACUUM ANALYZE indicators_datavalue")
     sql("VACUUM ANALYZE indicators_target")
     print(f"  generated in {time.perf_counter() - t:.1f} s", flush=True)
@@ -280,25 +285,11 @@ def drop_month(month):
     sql(f"DELETE FROM indicators_datavalue WHERE period = '{month}'")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--months", type=int, default=50)
-    parser.add_argument("--units", type=int, default=400)
-    args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    n = generate(args.months, args.units)
-    print(f"{n:,} values", flush=True)
-
-    # B4: full recompute (the task with no pairs) vs TRUNCATE + INSERT … SELECT.
-    print("B4 full recompute", flush=True)
-    tp, tr = alternate(lambda: recompute_status.apply(), reference_full, args.runs, "B4")
-    b4 = row("B4 full recompute", tp, tr, n)
-    b4_product = statistics.median(tp)
-
-    # B4b: one new month for 600 units (60,000 values) arrives.
-    month = f"{2020 + args.months // 12}-{args.months % 12 + 1:02d}"
-    previous = f"{2020 + (args.months - 1) // 12}-{(args.months - 1) % 12 + 1:02d}"
+def b4b(months: int, runs: int):
+    """One new month for 600 units (60,000 values) arrives after ``months`` months: the task on the
+    touched triples against the reference limited to the touched partitions, alternating."""
+    month = f"{2020 + months // 12}-{months % 12 + 1:02d}"
+    previous = f"{2020 + (months - 1) // 12}-{(months - 1) % 12 + 1:02d}"
     drop_month(month)
     sql("SELECT setseed(0.43)")
     new = sql(f"""INSERT INTO indicators_datavalue (indicator_id, unit_id, period, value, raw, source, note, flags,
@@ -314,15 +305,69 @@ def main():
         [i, u, month]
         for i, u in sql(f"SELECT indicator_id, unit_id FROM indicators_datavalue WHERE period = '{month}'")
     ]
-    print(f"B4b incremental after one new month ({new:,} values)", flush=True)
+    print(f"B4b incremental after one new month {month} ({new:,} values)", flush=True)
     tp, tr = alternate(
         lambda: recompute_status.apply(args=[pairs]),
         lambda: reference_month(month, previous),
-        args.runs,
+        runs,
         "B4b",
         before=lambda: drop_month_statuses(month),
     )
-    b4b = row("B4b incremental, one new month", tp, tr, new)
+    drop_month(month)
+    return tp, tr, new
+
+
+def scaling(units: int, runs: int, sizes=(25, 100)):
+    """B4b must follow the change, not the history: the same 60,000-value month after 1,000,000 stored
+    values (25 months) and after 4,000,000 (100 months). The data set is rebuilt for each size, then
+    one full recompute (untimed) leaves the series statistics the bulk path reads."""
+    results = {}
+    for months in sizes:
+        n = generate(months, units)
+        print(f"{n:,} values; full recompute (untimed) …", flush=True)
+        t = time.perf_counter()
+        recompute_status.apply()
+        print(f"  full recompute {time.perf_counter() - t:.1f} s; load {os.getloadavg()}", flush=True)
+        results[months] = (n, *b4b(months, runs))
+    print()
+    print(
+        "| Benchmark | stored values | product min / median / max (s) | reference min / median / max (s) | ratio |"
+    )
+    print("|---|---|---|---|---|")
+    for months, (n, tp, tr, new) in results.items():
+        print(row(f"B4b after {months} months ({new:,} new values)", tp, tr, n))
+    small, large = (statistics.median(results[m][1]) for m in sizes)
+    ref_small, ref_large = (statistics.median(results[m][2]) for m in sizes)
+    print(f"\nB4b product {sizes[1]} / {sizes[0]} months (medians): {large / small:.2f}x (goal <= 1.25x)")
+    print(f"B4b reference {sizes[1]} / {sizes[0]} months (medians): {ref_large / ref_small:.2f}x")
+    print(f"load average after the runs: {os.getloadavg()}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--months", type=int, default=50)
+    parser.add_argument("--units", type=int, default=400)
+    parser.add_argument(
+        "--scaling", action="store_true", help="B4b after 1,000,000 and after 4,000,000 stored values only"
+    )
+    parser.add_argument("--sizes", default="25,100", help="months of the two --scaling sizes")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if args.scaling:
+        scaling(args.units, args.runs, tuple(int(m) for m in args.sizes.split(",")))
+        return
+    n = generate(args.months, args.units)
+    print(f"{n:,} values", flush=True)
+
+    # B4: full recompute (the task with no pairs) vs TRUNCATE + INSERT … SELECT.
+    print("B4 full recompute", flush=True)
+    tp, tr = alternate(lambda: recompute_status.apply(), reference_full, args.runs, "B4")
+    b4 = row("B4 full recompute", tp, tr, n)
+    b4_product = statistics.median(tp)
+
+    tp, tr, new = b4b(args.months, args.runs)
+    b4b_row = row("B4b incremental, one new month", tp, tr, new)
     share = statistics.median(tp) / b4_product * 100
     floor_share = statistics.median(tr) / b4_product * 100
     print()
@@ -331,11 +376,10 @@ def main():
     )
     print("|---|---|---|---|---|")
     print(b4)
-    print(b4b)
+    print(b4b_row)
     print(f"\nB4b product median = {share:.2f} % of B4 product median")
     print(f"B4b reference median = {floor_share:.2f} % of B4 product median (the floor for that share)")
     print(f"load average after the runs: {os.getloadavg()}")
-    drop_month(month)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,16 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
 
@@ -235,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
 # differ, see indicators.deadlines.deadline_for); reminders go out this many days before it.
 REPORTING_DEADLINE_DAY = envint("REPORTING_DEADLINE_DAY", 10)
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
+# A month's province figures are the readers' default once this share of the units that must report
+# have published their values (indicators/coverage.py); newer months stay one click away, as partial.
+PROVINCE_COVERAGE_THRESHOLD = envfloat("PROVINCE_COVERAGE_THRESHOLD", 0.8)
+if not 0 < PROVINCE_COVERAGE_THRESHOLD <= 1:
+    raise ImproperlyConfigured("PROVINCE_COVERAGE_THRESHOLD must be above 0 and at most 1 (0.8 = 80 %)")
 EVIDENCE_MAX_MB = envint("EVIDENCE_MAX_MB", 5)
 # The Ban Chỉ đạo's plan (§V): member agencies report their tasks' progress before this day of the
 # quarter's last month (the last day on time is the day before), and the Sở TT&TT sends its synthesis

@@ -39,7 +39,7 @@ from enum import StrEnum
 class Kind(StrEnum):
     PERCENT = "percent"  # stored on a 0-100 scale
     COUNT = "count"  # a whole number
-    AMOUNT = "amount"  # money in đồng (may carry decimals)
+    AMOUNT = "amount"  # money in đồng: like a count, a whole number (one group after a mark is thousands)
     NUMBER = "number"  # any number, no scale rules (long format, DTI points)
 
 
@@ -73,6 +73,9 @@ class Reading:
 
 HUNDRED = Decimal(100)
 FRACTION_LIMIT = Decimal("1.5")
+# No reported figure reaches 10^15 (the province's budget is ~10^13 đồng); beyond it a cell is a typo or
+# a serial number, and the database's numeric columns would overflow further on.
+MAX_MAGNITUDE = Decimal(10) ** 15
 _DASHES = {"-", "–", "—", "−", "--", "---"}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _DIGITS = re.compile(r"^\d+$")
@@ -136,7 +139,7 @@ def _from_float(number: float) -> Decimal:
 
 
 def _strip_trailing_zeros(d: Decimal) -> Decimal:
-    if d == d.to_integral_value():
+    if d == d.to_integral_value() and d.adjusted() < 28:  # quantize needs the digits to fit the context
         return d.quantize(Decimal(1))
     return d.normalize()
 
@@ -231,6 +234,16 @@ def read_number(
     kind = Kind(kind)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Reading(None, flags=["empty"])
+    try:
+        reading = _read_any(raw, kind, grouping, percent_scale)
+    except (InvalidOperation, ValueError, OverflowError):  # never an exception for what a cell holds
+        return Reading(None, error=_not_a_number(raw))
+    if reading.value is not None and abs(reading.value) >= MAX_MAGNITUDE:
+        return Reading(None, error=f'"{raw_text(raw)}" quá lớn (từ {format_vn(MAX_MAGNITUDE)} trở lên), không phải số liệu báo cáo')
+    return reading
+
+
+def _read_any(raw, kind: Kind, grouping: str, percent_scale: str) -> Reading:
     if isinstance(raw, bool):
         return Reading(None, error=_not_a_number(raw))
     if isinstance(raw, _dt.date | _dt.time | _dt.timedelta):
@@ -341,25 +354,28 @@ def _read_plain(t: str, text: str, kind: Kind, grouping: str, *, percent: bool) 
                 flags=["dot_decimal"],
             )
         return Reading(None, error=f'"{text}" không phải là số')
+    whole = kind in (Kind.COUNT, Kind.AMOUNT)  # counts and amounts carry no decimals
     if _DOT_GROUPED.match(t):
+        grouped = _dec(t.replace(".", ""))
         if grouping == "comma":
-            v = _strip_trailing_zeros(_dec(t))
+            if t.count(".") >= 2 or whole:  # "5.144.126.233" cannot be a decimal; "1.183" in a count
+                return Reading(grouped, warnings=[_other_grouping(text, grouped, "chấm", "phẩy")], flags=["mixed_grouping"])
             return _ambiguous(
-                text, [v, _dec(t.replace(".", ""))], "cột ghi số theo dấu phẩy ngăn cách hàng nghìn"
+                text, [_strip_trailing_zeros(_dec(t)), grouped], "cột ghi số theo dấu phẩy ngăn cách hàng nghìn"
             )
-        return Reading(_dec(t.replace(".", "")), flags=["dot_thousands"])
+        return Reading(grouped, flags=["dot_thousands"])
     if _COMMA_GROUPED.match(t):
         grouped = _dec(t.replace(",", ""))
         if grouping == "comma":
             return Reading(grouped, flags=["comma_grouping"])
-        if grouping == "dot" or t.count(",") == 1:
-            decimal = _strip_trailing_zeros(_dec(t.replace(",", ".")))
+        if t.count(",") >= 2 or whole:  # "591,420,084" cannot be a decimal; "1,183" in a count
             if grouping == "dot":
-                if kind == Kind.COUNT:
-                    return Reading(None, error=f'"{text}" không phải là số nguyên (cột số lượng)')
-                return Reading(decimal)
-            return _ambiguous(text, [decimal, grouped], "")
-        return Reading(grouped, flags=["comma_grouping"])
+                return Reading(grouped, warnings=[_other_grouping(text, grouped, "phẩy", "chấm")], flags=["mixed_grouping"])
+            return Reading(grouped, flags=["comma_grouping"])
+        decimal = _strip_trailing_zeros(_dec(t.replace(",", ".")))
+        if grouping == "dot":
+            return Reading(decimal)
+        return _ambiguous(text, [decimal, grouped], "")
     if _COMMA_DECIMAL.match(t):
         if grouping == "comma":
             return Reading(
@@ -389,6 +405,13 @@ def _read_plain(t: str, text: str, kind: Kind, grouping: str, *, percent: bool) 
             flags=["dot_decimal"],
         )
     return Reading(None, error=f'"{text}" không phải là số')
+
+
+def _other_grouping(text: str, value: Decimal, mark: str, column_mark: str) -> str:
+    return (
+        f'"{text}" ngăn cách hàng nghìn bằng dấu {mark}, khác các ô khác của cột (dấu {column_mark}); '
+        f"được hiểu là {format_vn(value)}"
+    )
 
 
 def _ambiguous(text: str, options: list[Decimal], why: str) -> Reading:

@@ -19,10 +19,11 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from core.periods import add_months, parse_period
+from indicators import coverage
 from indicators.choices import GROUP_LABELS, Pillar, Status
 from indicators.dti import rank_units
-from indicators.models import Completeness, DataValue, DTIPillar, DTIScore, Indicator, ProvinceAggregate
-from indicators.status import change_text, flags_from_bits
+from indicators.models import Completeness, DataValue, DTIPillar, DTIScore, Indicator
+from indicators.status import flags_from_bits
 from units.models import Level, Unit
 
 TREND_MONTHS = 24  # how far back trend charts and unit histories reach
@@ -94,61 +95,12 @@ def choose_period(requested: str | None, periods: list[str]) -> str | None:
 
 
 # ------------------------------------------------------------------------------------ province figures
-def province_series(user, indicator_ids, start: str, end: str) -> dict[int, dict[str, dict]]:
-    """{indicator_id: {period: {"printed": …, "computed": …}}} for ``start``..``end`` (two queries).
-
-    ``printed`` is the province unit's own value (the report's total), ``computed`` the engine's roll-up.
-    """
-    series: dict[int, dict[str, dict]] = defaultdict(dict)
-    ids = list(indicator_ids)
-    for ind, period, computed in ProvinceAggregate.objects.filter(
-        indicator_id__in=ids, period__gte=start, period__lte=end
-    ).values_list("indicator_id", "period", "computed"):
-        series[ind].setdefault(period, {"printed": None, "computed": None})["computed"] = computed
-    for ind, period, value in (
-        DataValue.objects.visible_to(user)
-        .filter(indicator_id__in=ids, unit__level=Level.PROVINCE, period__gte=start, period__lte=end)
-        .values_list("indicator_id", "period", "value")
-    ):
-        series[ind].setdefault(period, {"printed": None, "computed": None})["printed"] = value
-    return series
-
-
-def figure(entry: dict | None) -> Decimal | None:
-    """The province figure of one period: the printed total when there is one, else the roll-up."""
-    if not entry:
-        return None
-    return entry["printed"] if entry["printed"] is not None else entry["computed"]
-
-
-def figures(series: dict[str, dict]) -> dict[str, Decimal]:
-    """{period: province figure} of one indicator's series, periods without a figure left out."""
-    return {p: v for p, e in series.items() if (v := figure(e)) is not None}
-
-
-def change_in(series: dict[str, dict], period: str, measure: str) -> dict:
-    """The province figure at ``period`` and its change since the most recent earlier period.
-
-    Like is compared with like, and the change is of the figure shown: a printed total against the latest earlier printed total, a
-    roll-up against the latest earlier roll-up; when the earlier months have none of the same kind, no
-    change is shown (never "99%" beside a change computed from the roll-ups 99,13 → 99,45, issue 17).
-    """
-    current = series.get(period)
-    source = None
-    if current:
-        source = next((k for k in ("printed", "computed") if current[k] is not None), None)
-    earlier = sorted(p for p in series if p < period and source and series[p][source] is not None)
-    previous_period = earlier[-1] if earlier else None
-    text, previous_value = "", None
-    if previous_period:
-        previous_value = series[previous_period][source]
-        text = change_text(current[source] - previous_value, measure)
-    return {
-        "value": figure(current),
-        "previous_period": previous_period if text else None,
-        "previous_value": previous_value,
-        "change_text": text,
-    }
+# The province figures and their coverage live in indicators/coverage.py (the API and the báo cáo use
+# them too); the names stay importable from here for the views.
+province_series = coverage.province_series
+figure = coverage.figure
+figures = coverage.figures
+change_in = coverage.change_in
 
 
 # ------------------------------------------------------------------------------------------- overview
@@ -196,7 +148,8 @@ def completeness_for(period: str, today: datetime.date, unit_id: int | None = No
 
 
 def overview(user, period: str, today: datetime.date) -> dict:
-    """Everything the overview shows for ``period`` (7 queries)."""
+    """Everything the overview shows for ``period`` (7 queries, 8 when a partial month's changes are
+    rolled up again over the units that reported in both months)."""
     visible = DataValue.objects.visible_to(user)
     indicators = _indicators()  # 1
     by_id = {i["id"]: i for i in indicators}
@@ -238,6 +191,7 @@ def overview(user, period: str, today: datetime.date) -> dict:
         )
         .order_by()
     }
+    changes = coverage.province_changes(series, period, {i["id"]: i for i in monthly})  # (6)
     groups = []
     for code, label in GROUP_LABELS.items():
         if code == "KH57":
@@ -250,7 +204,7 @@ def overview(user, period: str, today: datetime.date) -> dict:
             items.append(
                 {
                     "indicator": ind,
-                    "province": change_in(series.get(ind["id"], {}), period, ind["measure"]),
+                    "province": changes[ind["id"]],
                     "reported": c.get("reported", 0),
                     "met": c.get("met", 0),
                     "judged": c.get("met", 0) + c.get("not_met", 0) + c.get("in_progress", 0),
@@ -368,7 +322,7 @@ def rank_rows(rows: list[dict], direction: str) -> list[dict]:
 
 # ------------------------------------------------------------------------------------------ unit page
 def unit_overview(user, unit: Unit, period: str, today: datetime.date) -> dict:
-    """All indicators of one unit with history, province and peer comparison (7 queries)."""
+    """All indicators of one unit with history, province and peer comparison (8 queries)."""
     visible = DataValue.objects.visible_to(user)
     start = add_months(period, -(TREND_MONTHS - 1))
     history = value_rows(  # 1
@@ -393,6 +347,15 @@ def unit_overview(user, unit: Unit, period: str, today: datetime.date) -> dict:
         ):
             peers[row["indicator_id"]].append(row)
 
+    # How many units of the same level must report each group that month: the rank says "among the
+    # units that reported", and how many that is of those that must.
+    peer_expected = dict(  # 6
+        Completeness.objects.filter(period=period, unit__level=unit.level)
+        .values("group")
+        .annotate(n=Count("id"))
+        .values_list("group", "n")
+        .order_by()
+    )
     rows = []
     for ind_id, values in by_indicator.items():
         ind = indicators[ind_id]
@@ -408,15 +371,18 @@ def unit_overview(user, unit: Unit, period: str, today: datetime.date) -> dict:
                 "current": latest["period"] == period,
                 "history": values,
                 "province": figure(series.get(ind_id, {}).get(period)),
+                "province_coverage": coverage.entry_coverage(series.get(ind_id, {}).get(period)),
+                "province_withheld": coverage.withheld(series.get(ind_id, {}).get(period)),
                 "peer_mean": (sum(peer_values) / len(peer_values)) if peer_values else None,
                 "peer_count": len(ranked),
+                "peer_expected": peer_expected.get(ind["group"], 0),
                 "rank": own_rank,
             }
         )
     rows.sort(key=lambda r: (r["indicator"]["order"], r["indicator"]["code"]))
 
-    record = reporting_record(unit, today)  # 6
-    dti = list(  # 7
+    record = reporting_record(unit, today)  # 7
+    dti = list(  # 8
         DTIScore.objects.filter(unit=unit).values("year").annotate(total=Sum("score")).order_by("-year")
     )
     return {"rows": rows, "record": record, "dti": dti, "start": start}

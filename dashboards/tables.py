@@ -24,6 +24,7 @@ TABLE_COLUMNS = (
 
 def table_records(rows: list[dict]) -> list[list]:
     """The indicator table as the downloads write it: numbers stay numbers, words are Vietnamese."""
+
     def num(d):
         if d is None:
             return None
@@ -57,6 +58,9 @@ def indicator_table_file(indicator: dict, rows: list[dict], fmt: str) -> tuple[b
     if fmt == "csv":
         return exports.write_csv(list(TABLE_COLUMNS), records), "text/csv; charset=utf-8"
     content = exports.write_xlsx(
-        list(TABLE_COLUMNS), records, sheet=indicator["code"], title=f"{indicator['code']} — {indicator['name']}"
+        list(TABLE_COLUMNS),
+        records,
+        sheet=indicator["code"],
+        title=f"{indicator['code']} — {indicator['name']}",
     )
     return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -21,6 +21,7 @@ from core.numbers import format_measure
 from core.overview import overview_lines
 from core.periods import add_months, period_range
 from indicators import cache as page_cache
+from indicators import coverage
 from indicators.choices import GROUP_LABELS
 from indicators.models import DataValue, Indicator
 from indicators.templatetags.vn import change_badge, flag_labels, status_badge
@@ -84,6 +85,17 @@ def _period_choices(periods: list[str], selected: str | None) -> list[str]:
     return periods
 
 
+def _period_context(period, periods, months) -> dict:
+    """The period selector (partial months labelled) and the shown month's coverage note."""
+    choices = _period_choices(periods, period)
+    return {
+        "period": period,
+        "periods": choices,
+        "period_labels": coverage.period_labels(choices, months),
+        "month": coverage.month_note(period, periods, months),
+    }
+
+
 def cached_page(request, template: str, build) -> HttpResponse:
     """``template`` (extending dashboards/_parts.html) rendered with ``build()``'s context once per
     visibility scope, data version and address (`indicators.cache`), inside the site frame rendered
@@ -113,8 +125,9 @@ def home(request):
 def _overview_context(request) -> dict:
     visible = DataValue.objects.visible_to(request.user)
     periods = dashboards.available_periods(visible)
-    period = dashboards.choose_period(request.GET.get("period"), periods)
-    context = {"period": period, "periods": _period_choices(periods, period)}
+    months = coverage.month_coverage()
+    period = coverage.choose_period(request.GET.get("period"), periods, months)
+    context = _period_context(period, periods, months)
     context["overview_lines"] = overview_lines(request.user, period, _today())  # e.g. the plan's progress
     if period:
         data = dashboards.overview(request.user, period, _today())
@@ -134,7 +147,8 @@ def _indicator_context(request, code) -> dict:
     indicator = get_object_or_404(Indicator.objects.values(*dashboards.INDICATOR_FIELDS), code=code)
     visible = DataValue.objects.visible_to(request.user).filter(indicator_id=indicator["id"])
     periods = dashboards.available_periods(visible)
-    period = dashboards.choose_period(request.GET.get("period"), periods)
+    covered = coverage.indicator_coverage(indicator["id"])
+    period = coverage.choose_period(request.GET.get("period"), periods, covered)
     level = request.GET.get("level", "")
     levels = LEVEL_FILTERS.get(level)
     if levels is None:
@@ -152,8 +166,7 @@ def _indicator_context(request, code) -> dict:
         "sort_marks": sort_marks,
         "indicator": indicator,
         "group_label": GROUP_LABELS.get(indicator["group"], indicator["group"]),
-        "period": period,
-        "periods": _period_choices(periods, period),
+        **_period_context(period, periods, covered),
         "level": level,
         "sort": sort,
         "rows": rows,
@@ -180,7 +193,9 @@ def _indicator_context(request, code) -> dict:
             met=sum(1 for r in rows if r["status"] == "met"),
             judged=sum(1 for r in rows if r["status"] in dashboards.JUDGED),
             unit_options=[(r["unit_code"], r["unit_display"]) for r in rows],
-            province=dashboards.change_in(province.get(indicator["id"], {}), period, indicator["measure"]),
+            province=coverage.province_changes(province, period, {indicator["id"]: indicator})[
+                indicator["id"]
+            ],
         )
     return context
 
@@ -190,7 +205,11 @@ def indicator_download(request, code, fmt):
     """The indicator table of one period as XLSX or CSV (same filters as the page)."""
     indicator = get_object_or_404(Indicator.objects.values(*dashboards.INDICATOR_FIELDS), code=code)
     visible = DataValue.objects.visible_to(request.user).filter(indicator_id=indicator["id"])
-    period = dashboards.choose_period(request.GET.get("period"), dashboards.available_periods(visible))
+    period = coverage.choose_period(
+        request.GET.get("period"),
+        dashboards.available_periods(visible),
+        coverage.indicator_coverage(indicator["id"]),
+    )
     levels = LEVEL_FILTERS.get(request.GET.get("level", ""))
     rows = dashboards.indicator_rows(request.user, indicator["id"], period, levels) if period else []
     rows, _ = dashboards.sort_rows(rows, request.GET.get("sort", "unit"))
@@ -210,8 +229,10 @@ def _unit_context(request, code) -> dict:
     unit = get_object_or_404(Unit, code=code)
     visible = DataValue.objects.visible_to(request.user).filter(unit=unit)
     periods = dashboards.available_periods(visible)
+    # The unit's own latest month by default (its own figures do not depend on the others'); the
+    # selector still marks the months whose province figures are partial.
     period = dashboards.choose_period(request.GET.get("period"), periods)
-    context = {"unit": unit, "period": period, "periods": _period_choices(periods, period)}
+    context = {"unit": unit, **_period_context(period, periods, coverage.month_coverage())}
     if period:
         data = dashboards.unit_overview(request.user, unit, period, _today())
         months = period_range(data["start"], period)
@@ -237,7 +258,8 @@ def _group_context(request, group) -> dict:
         raise Http404
     visible = DataValue.objects.visible_to(request.user).filter(indicator__group=group)
     periods = dashboards.available_periods(visible)
-    period = dashboards.choose_period(request.GET.get("period"), periods)
+    months = coverage.month_coverage()
+    period = coverage.choose_period(request.GET.get("period"), periods, months)
     tables = dashboards.group_ranking(request.user, group, period) if period else []
     for table in tables:
         table["chart"] = charts.bars_by_unit(table["indicator"], table["ranked"]) if table["ranked"] else None
@@ -245,8 +267,7 @@ def _group_context(request, group) -> dict:
         "group": group,
         "group_label": GROUP_LABELS[group],
         "groups": [(c, label) for c, label in GROUP_LABELS.items() if c != "KH57"],
-        "period": period,
-        "periods": _period_choices(periods, period),
+        **_period_context(period, periods, months),
         "tables": tables,
     }
 

@@ -185,6 +185,12 @@ def _beyond(rows: int, columns: int) -> re.Pattern:
 
 
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+
+
+@lru_cache(maxsize=8)
+def _unreferenced(prefix: bytes) -> re.Pattern:
+    """A cell tag whose first attribute is not its reference `r` (or that has none)."""
+    return re.compile(b"<" + re.escape(prefix) + rb'c(?! r=")(?=[\s>/])')
 _REF_VALUE = re.compile(rb'r="([A-Z]*)(\d+)"')
 _ALL_REFS = re.compile(rb'\br="([A-Z]{0,3})(\d+)"')
 
@@ -240,9 +246,7 @@ class SheetBounds:
             self._prefix = (m.group(1) or b"") if m else b""
         p = self._prefix
         cell_tag = b"<" + p + b"c"
-        # every tag starting `<c` is a cell with its reference first (`<cols>`, `<cfRule>` … send the
-        # chunk down the exact walk, which is as correct and only slower)
-        if buf.count(cell_tag) != buf.count(cell_tag + b' r="'):
+        if _unreferenced(p).search(buf):  # a cell without its reference first: the exact walk
             self._walk(buf, p)
             return
         last = buf.rfind(cell_tag + b' r="')  # rows come in order: the last cell's row bounds the chunk's

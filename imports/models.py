@@ -53,6 +53,11 @@ class ImportBatch(models.Model):
     diff = models.JSONField(_("thay đổi"), default=list, blank=True)
     corrections = models.JSONField(_("sửa tay"), default=dict, blank=True)
     exclusions = models.JSONField(_("ô loại trừ"), default=list, blank=True)
+    # What each column and row label was taken to be ({"columns": [...], "units": [...]}, the
+    # shape of `import_workbook --json`), and the person's answers to its questions (the
+    # `--mapping` shape: {"columns": [{sheet, header, indicator}], "units": [{printed, unit}]}).
+    mapping = models.JSONField(_("ánh xạ cột và đơn vị"), default=dict, blank=True)
+    answers = models.JSONField(_("ánh xạ do người nhập chọn"), default=dict, blank=True)
     message = models.TextField(_("thông báo"), blank=True)
     progress = models.PositiveSmallIntegerField(_("tiến độ"), default=0)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -84,3 +89,77 @@ class ImportBatch(models.Model):
     @property
     def can_undo(self) -> bool:
         return self.status == self.Status.COMMITTED
+
+
+class SavedMapping(models.Model):
+    """A column and unit mapping a person confirmed, applied again to the same sender's sheets with
+    the same header (shown as `saved`).
+
+    The sender is the uploader's unit (a reporter of one unit) or the user (staff, a reporter of
+    several units); neither for the system (the command line without --user). The fingerprint is
+    the sheet's header with digits blanked (`imports.formats.columns.fingerprint`), so next
+    month's "tháng 12" header is this month's "tháng 11" one."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("đơn vị gửi"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_mappings",
+    )
+    fingerprint = models.CharField(_("dấu vân tay tiêu đề"), max_length=16)
+    sheet = models.CharField(_("sheet"), max_length=200, blank=True)
+    # [{"key": folded header, "header": as printed, "indicator": code or null (ignore)}]
+    columns = models.JSONField(_("các cột"), default=list, blank=True)
+    # [{"key": folded label, "printed": as printed, "unit": code}]
+    units = models.JSONField(_("các đơn vị"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("ánh xạ đã lưu")
+        verbose_name_plural = _("ánh xạ đã lưu")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit=None) | models.Q(user=None),
+                name="%(app_label)s_%(class)s_one_sender",
+                violation_error_message=_(
+                    "Ánh xạ thuộc về một đơn vị hoặc một người dùng, không phải cả hai."
+                ),
+            ),
+            # one mapping per sender and header (three partial indexes: NULLs are distinct in SQL)
+            models.UniqueConstraint(
+                fields=["unit", "fingerprint"],
+                condition=models.Q(unit__isnull=False),
+                name="%(app_label)s_%(class)s_unique_unit_fingerprint",
+                violation_error_message=_("Đơn vị này đã có ánh xạ cho tiêu đề này."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "fingerprint"],
+                condition=models.Q(user__isnull=False),
+                name="%(app_label)s_%(class)s_unique_user_fingerprint",
+                violation_error_message=_("Người dùng này đã có ánh xạ cho tiêu đề này."),
+            ),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(unit__isnull=True, user__isnull=True),
+                name="%(app_label)s_%(class)s_unique_system_fingerprint",
+                violation_error_message=_("Đã có ánh xạ của hệ thống cho tiêu đề này."),
+            ),
+        ]
+
+    def __str__(self):
+        sender = self.unit or self.user or _("hệ thống")
+        return f"{sender} · {self.sheet} ({self.fingerprint})"

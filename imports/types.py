@@ -209,9 +209,107 @@ class SheetResult:
     problems: list[RowError] = field(default_factory=list)
     period_hint: str | None = None  # "YYYY-MM" when the sheet's heading names the period unambiguously
     block: CellBlock | None = None  # long/wide layouts: their plain numeric cells, as tuples
+    mapping: list[ColumnMapping] = field(default_factory=list)  # unit tables: every column's reading
+    unit_rows: list[UnitRow] = field(default_factory=list)  # unit tables: every unit row's label
+    fingerprint: str = ""  # unit tables: the header's fingerprint (saved mappings key on it)
 
     def all_values(self):
         """Every parsed value, the block's included (materialised as ParsedValue)."""
         yield from self.values
         if self.block is not None:
             yield from self.block.parsed_values()
+
+
+# ---- the column and unit mapping: what each column and row label was taken to be, and why ------
+
+HOW_CATALOGUE, HOW_SAVED, HOW_GIVEN, HOW_IGNORED, HOW_UNMAPPED = (
+    "catalogue",
+    "saved",
+    "given",
+    "ignored",
+    "unmapped",
+)
+
+
+@dataclass
+class ColumnMapping:
+    """One column of a sheet and the indicator it was taken to be (None: not imported).
+
+    `how`: 'catalogue' (the layout and the catalogue's vocabulary), 'saved' (a mapping confirmed
+    earlier by the same sender for this header), 'given' (this import's mapping), 'ignored' (a column
+    that maps to nothing on purpose: printed derived figures, a one-day window, a column the user
+    ignored) or 'unmapped' (nothing matched well enough, or the match was ambiguous: then `question`
+    says why and `candidates` lists what it could be)."""
+
+    sheet: str
+    column: int  # 1-based
+    header: str
+    indicator: str | None
+    how: str
+    candidates: list[dict] = field(default_factory=list)  # [{"indicator": code, "why": "…"}]
+    question: str = ""
+    fingerprint: str = ""
+
+    def as_dict(self) -> dict:
+        out = {
+            "sheet": self.sheet,
+            "column": column_letter(self.column),
+            "header": self.header,
+            "indicator": self.indicator,
+            "how": self.how,
+        }
+        if self.candidates or self.question:
+            out["candidates"] = self.candidates
+            out["question"] = self.question
+        return out
+
+
+@dataclass
+class UnitRow:
+    """One printed row label of a unit table and the unit given for it by a mapping (if any)."""
+
+    sheet: str
+    row: int  # 1-based
+    printed: str
+    unit: str | None = None
+    how: str = ""  # set when a mapping gave the unit: 'given' | 'saved'
+    level: str | None = None
+    is_total: bool = False
+
+
+@dataclass
+class Answers:
+    """A person's answers to the mapping questions, from this import (`given`) or confirmed earlier
+    (`saved`). Columns are matched by sheet and folded header (or column letter), saved ones by the
+    sheet's header fingerprint and folded header; units by folded printed label."""
+
+    columns: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    saved_columns: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    saved_units: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # indicator code → core.numbers.Kind value
+    # The catalogue's side, carried along: each indicator's header phrasings (an
+    # `imports.vocabulary.Vocabulary`) and time window ("" month, "ytd", "since_start").
+    vocabulary: object | None = None
+    windows: dict[str, str] = field(default_factory=dict)
+
+    def column(
+        self, sheet: str, fingerprint: str, keys: list[str], saved_key: str = ""
+    ) -> tuple[str | None, str] | None:
+        """(indicator or None for 'ignore', how) for a column known by any of `keys`, or None. A saved
+        answer is keyed by the header and the column's letter (`saved_key`, 'hop khong giay@c'): two
+        columns may fold to the same header text."""
+        for key in keys:
+            for s in (sheet, "*"):
+                if (s, key) in self.columns:
+                    return self.columns[(s, key)], HOW_GIVEN
+        if (fingerprint, saved_key) in self.saved_columns:
+            return self.saved_columns[(fingerprint, saved_key)], HOW_SAVED
+        return None
+
+    def unit(self, folded_label: str) -> tuple[str, str] | None:
+        if folded_label in self.units:
+            return self.units[folded_label], HOW_GIVEN
+        if folded_label in self.saved_units:
+            return self.saved_units[folded_label], HOW_SAVED
+        return None

@@ -14,12 +14,14 @@ from django.views.decorators.http import require_POST
 from core.numbers import Kind, read_number
 from core.queue import enqueue
 from core.roles import Role, role_of
+from indicators.models import Indicator
 from units.models import Unit
 
 from . import services
 from .blank_workbook import build_entry_template
 from .forms import TemplateForm, UploadForm
 from .models import ImportBatch
+from .services.mappings import mapping_by_sheet, merge_answers, remember_batch
 from .tasks import analyse_batch, commit_batch_task
 
 
@@ -61,7 +63,9 @@ def upload(request):
 
 @login_required
 def history(request):
-    return render(request, "imports/importbatch_list.html", {"batches": services.batches_for(request.user)[:200]})
+    return render(
+        request, "imports/importbatch_list.html", {"batches": services.batches_for(request.user)[:200]}
+    )
 
 
 @login_required
@@ -77,6 +81,11 @@ def batch_detail(request, pk):
             "excluded": set(batch.exclusions),
             "counts_text": services.describe_counts(batch.counts or {}),
             "preview_sheets": services.preview_rows(batch),
+            "mapping_sheets": mapping_by_sheet(batch.mapping or {}),
+            "indicator_choices": Indicator.objects.order_by("order", "code").values_list("code", "name"),
+            "unit_choices": Unit.objects.writable_by(request.user)
+            .order_by("order", "code")
+            .values_list("code", "name"),
             "undo": services.undo_plan(batch) if batch.can_undo else None,
         },
     )
@@ -113,6 +122,14 @@ def batch_update(request, pk):
                 corrections[key[4:]] = str(reading.value)
     exclusions = request.POST.getlist("exclude")
     period = request.POST.get("period")
+    # the mapping: "map:<sheet>|<letter>" → indicator code, ignore, or "" (as read); "unit:<printed>"
+    columns = [
+        (*key[4:].rsplit("|", 1), value)
+        for key, value in request.POST.items()
+        if key.startswith("map:") and "|" in key
+    ]
+    units = [(key[5:], value) for key, value in request.POST.items() if key.startswith("unit:")]
+    answers = merge_answers(batch.answers, columns, units) if (columns or units) else None
     if bad:
         messages.error(request, "Không đọc được giá trị sửa: " + "; ".join(bad))
     services.update_preview(
@@ -121,6 +138,7 @@ def batch_update(request, pk):
         period=period if period is not None else None,
         corrections=corrections,
         exclusions=exclusions,
+        answers=answers,
     )
     return redirect("imports:batch_detail", pk=pk)
 
@@ -137,6 +155,7 @@ def batch_commit(request, pk):
         messages.error(request, str(exc))
         return redirect("imports:batch_detail", pk=pk)
     if started:
+        remember_batch(batch, request.user)  # the confirmed mapping applies to this sender's next files
         user_id = request.user.pk
         transaction.on_commit(lambda: enqueue(commit_batch_task, batch.pk, user_id))
     batch.refresh_from_db()

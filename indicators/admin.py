@@ -21,6 +21,8 @@ class IndicatorResource(resources.ModelResource):
         attribute="owner", column_name="owner", widget=widgets.ForeignKeyWidget(Unit, "code")
     )
     reported_by = fields.Field(attribute="reported_by", column_name="reported_by", widget=LevelsWidget())
+    # the header phrasings, `|`-separated as in fixtures/indicators.csv
+    headers = fields.Field(attribute="headers", column_name="headers", widget=LevelsWidget())
 
     class Meta:
         model = Indicator
@@ -38,6 +40,7 @@ class IndicatorResource(resources.ModelResource):
             "cumulative",
             "owner",
             "source",
+            "headers",
             "order",
         )
         skip_unchanged = True
@@ -94,7 +97,7 @@ class IndicatorAdmin(ImportExportModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = ("code", "name", "pillar", "group", "measure", "periodicity", "aggregation", "direction")
     list_filter = ("pillar", "group", "measure", "periodicity")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "headers")
     inlines = [TargetInline]
 
     def save_related(self, request, form, formsets, change):

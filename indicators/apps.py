@@ -15,4 +15,6 @@ class IndicatorsConfig(AppConfig):
 
         for model in (Unit, Indicator, Target, DTIPillar, DTIScore, Submission):
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"cds-cache-{model.__name__}")
-            post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"cds-cache-del-{model.__name__}")
+            post_delete.connect(
+                catalogue_changed, sender=model, dispatch_uid=f"cds-cache-del-{model.__name__}"
+            )

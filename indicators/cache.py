@@ -109,7 +109,14 @@ def code_version() -> str:
 
 def key(scope: str, *parts: str) -> str:
     text = "|".join(
-        (code_version(), data_version(), scope, translation.get_language() or "", str(timezone.localdate()), *parts)
+        (
+            code_version(),
+            data_version(),
+            scope,
+            translation.get_language() or "",
+            str(timezone.localdate()),
+            *parts,
+        )
     )
     return "cds:view:" + hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 

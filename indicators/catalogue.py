@@ -205,6 +205,8 @@ def read_catalogue(directory: Path, errors: list[str]):
             "cumulative": cumulative_kind(code),
             "owner": row["owner"] or None,
             "source": row["source"],
+            # optional column: the header phrasings the importer matches (`|`-separated)
+            "headers": [h.strip() for h in (row.get("headers") or "").split("|") if h.strip()],
             "order": order,
         }
 

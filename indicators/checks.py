@@ -117,7 +117,9 @@ def check_value(
         if value < 0:
             check.error("value", f"Tỷ lệ {shown(value, measure)} là số âm", "negative")
         elif value > HUNDRED:
-            check.warn(f"Tỷ lệ {shown(value, measure)} lớn hơn 100%; hãy xác nhận nếu đúng", "percent_above_100")
+            check.warn(
+                f"Tỷ lệ {shown(value, measure)} lớn hơn 100%; hãy xác nhận nếu đúng", "percent_above_100"
+            )
     elif measure == Measure.COUNT:
         if value != value.to_integral_value():
             check.error("value", f'"{quoted}" không phải là số nguyên (cột số lượng)', "not_integer")

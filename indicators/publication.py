@@ -98,7 +98,6 @@ def values_written(user, unit_periods: Iterable[tuple[int, str]], *, source: str
     AuditEntry.objects.bulk_create(audit)
 
 
-
 def submission_audit(
     verb: str, sub: Submission, user, before_state, *, source: str = "form", note: str = ""
 ) -> AuditEntry:
@@ -114,7 +113,6 @@ def submission_audit(
     )
 
 
-
 def publication_changed(unit_id: int, period: str) -> None:
     """A unit's month became published (approved) or unpublished (reopened as a draft): the province
     roll-ups of its indicators change for every reader, so recompute them after commit."""
@@ -122,5 +120,3 @@ def publication_changed(unit_id: int, period: str) -> None:
         "indicator_id", flat=True
     )
     values_changed({(indicator_id, unit_id): period for indicator_id in indicator_ids})
-
-

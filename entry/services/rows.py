@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from core.numbers import Kind, format_target, format_vn, read_number
+from core.numbers import Kind, format_measure, format_target, format_vn, read_number
 from indicators.checks import check_value
 from indicators.choices import Aggregation, Measure, Status
 from indicators.models import DataValue, Indicator, Target
@@ -95,7 +95,7 @@ def check_row(
     check.warnings.extend(rules.warnings)
     if rules.computed:
         check.value = rules.value  # numerator and denominator only: the ratio (8/8 → 100 %)
-        check.notes.append(f"Giá trị tính từ tử số và mẫu số: {fmt(rules.value, indicator.measure)}")
+        check.notes.append(f"Giá trị tính từ tử số và mẫu số: {format_measure(rules.value, indicator.measure)}")
     return check
 
 
@@ -134,7 +134,7 @@ class Row:
     def previous_text(self) -> str:
         if not self.previous or self.previous[1] is None:
             return ""
-        return fmt(self.previous[1], self.indicator.measure)
+        return format_measure(self.previous[1], self.indicator.measure)  # as every page prints it
 
     @property
     def target_text(self) -> str:
@@ -296,7 +296,7 @@ def save_rows(rows: list[Row], period: str, *, user) -> SaveOutcome:
             outcome.conflicts.append(
                 Conflict(
                     row,
-                    theirs=fmt(dv.value, row.indicator.measure) if dv is not None else "(đã xóa)",
+                    theirs=format_measure(dv.value, row.indicator.measure) if dv is not None else "(đã xóa)",
                     who=(dv.updated_by.get_full_name() or dv.updated_by.username)
                     if dv and dv.updated_by
                     else "",

@@ -35,7 +35,9 @@ class CanImport(permissions.BasePermission):
         "Gửi tệp theo kiểu multipart (trường file, kỳ period YYYY-MM nếu tệp không ghi kỳ). Không có "
         "?commit=1 thì chỉ kiểm tra và giữ lô để xem lại; có thì ghi lô sạch lỗi (hoặc bỏ qua dòng lỗi "
         "với skip_invalid). Mã trả về: 201 đã ghi, 200 chỉ kiểm tra, 422 có lỗi (kèm từng lỗi theo "
-        "sheet, dòng, cột), 400 tệp không đọc được, 403 tài khoản chỉ xem."
+        "sheet, dòng, cột), 400 tệp không đọc được, 403 tài khoản chỉ xem. Kết quả có mapping (chỉ tiêu "
+        "của từng cột và cách xác định: catalogue, saved, given, ignored, unmapped) và units; cột chưa rõ "
+        "được trả lời bằng trường mapping (remember=true để lưu cho lần sau)."
     ),
     tags=["Nhập số liệu"],
     parameters=[OpenApiParameter("commit", bool, description="1: ghi số liệu nếu lô không có lỗi")],
@@ -85,6 +87,8 @@ class ImportCreateView(APIView):
             skip_invalid=form.validated_data["skip_invalid"],
             source_kind=ImportBatch.Source.API,
             filename=upload.name,
+            mapping=form.validated_data.get("mapping") or None,
+            remember_mapping=form.validated_data["remember"],
         )
         code = status.HTTP_200_OK
         if outcome.unreadable:

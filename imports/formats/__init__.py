@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
-from ..types import RowError, Severity, SheetResult
+from ..types import Answers, RowError, Severity, SheetResult
 from ..workbook import SheetData, WorkbookData
 from . import (
     app_users,
@@ -69,8 +69,11 @@ def detect_layout(sheet: SheetData) -> tuple[ModuleType | None, int]:
     return best, best_score
 
 
-def parse_workbook(workbook: WorkbookData) -> tuple[list[SheetResult], list[RowError], list[Detection]]:
-    """Detect and parse every sheet. Returns (results, workbook-level problems, detections)."""
+def parse_workbook(
+    workbook: WorkbookData, answers: Answers | None = None
+) -> tuple[list[SheetResult], list[RowError], list[Detection]]:
+    """Detect and parse every sheet. Returns (results, workbook-level problems, detections).
+    `answers`: a person's column and unit mapping (given now or saved earlier), beating the layouts'."""
     results: list[SheetResult] = []
     problems: list[RowError] = list(workbook.problems)
     detections: list[Detection] = []
@@ -91,7 +94,7 @@ def parse_workbook(workbook: WorkbookData) -> tuple[list[SheetResult], list[RowE
             )
             continue
         detections.append(Detection(sheet.name, module.LAYOUT, module.TITLE, score))
-        results.append(module.parse(sheet))
+        results.append(module.parse(sheet, answers))
     return results, problems, detections
 
 

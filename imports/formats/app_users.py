@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, header_text, parse_unit_table, unit_table
 
@@ -38,5 +38,7 @@ def detect(sheet: SheetData) -> int:
     return score
 
 
-def parse(sheet: SheetData) -> SheetResult:
-    return parse_unit_table(sheet, LAYOUT, classify, unit_level="district", required=(INDICATOR,))
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
+    return parse_unit_table(
+        sheet, LAYOUT, classify, unit_level="district", required=(INDICATOR,), answers=answers
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.numbers import (
+    FRACTION_LIMIT,
     Kind,
     format_vn,
     percent_column_scale,
@@ -26,8 +27,22 @@ from core.numbers import (
 )
 from core.text import fold as fold_text
 
-from ..types import CellRef, ParsedValue, PrintedDerived, RowError, Severity, SheetResult, column_letter
+from ..types import (
+    Answers,
+    CellRef,
+    ParsedValue,
+    PrintedDerived,
+    RowError,
+    Severity,
+    SheetResult,
+    UnitRow,
+    column_letter,
+)
+from ..vocabulary import expand
 from ..workbook import SheetData
+from .columns import Role, fingerprint, resolve_columns, vocabulary_reading
+from .labels import TOTAL_LABELS, find_label_column
+from .table_ends import end_of_table, is_table_end
 
 
 def fold(text) -> str:
@@ -39,7 +54,9 @@ def strip_parens(text: str) -> str:
     return " ".join(re.sub(r"\([^)]*\)", " ", text).split())
 
 
-TOTAL_LABELS = {"tong", "tong cong", "cong", "toan tinh", "tong so", "tong toan tinh", "tinh"}
+# Numeric cells a percent column needs, all <= 1.5 and none percent-formatted, before 0.51 is read
+# as 51 %: with fewer, the scale is a question (both readings shown).
+FRACTION_EVIDENCE = 3
 
 
 def is_total_label(label: str) -> bool:
@@ -77,7 +94,8 @@ class Column:
 
     @property
     def folded(self) -> list[str]:
-        return [fold(p) for p in self.parts]
+        """Each header level folded, with the abbreviations of `fixtures/abbreviations.csv` expanded."""
+        return [expand(fold(p)) for p in self.parts]
 
     @property
     def all_folded(self) -> str:
@@ -101,14 +119,15 @@ class UnitTable:
 
 
 def find_unit_header(sheet: SheetData, max_rows: int = 15) -> tuple[int, int] | None:
-    """(row, column) of the header cell of the unit-name column ('Đơn vị', 'TÊN ĐƠN VỊ', 'HUYỆN')."""
+    """(row, column) of the header cell of the unit-name column: a cell saying so ('Đơn vị', 'TÊN ĐƠN
+    VỊ', 'HUYỆN'), else the column whose cells read as unit names (`labels.find_label_column`)."""
     for r in range(min(max_rows, sheet.height)):
         for c in range(min(sheet.width, 6)):
             if sheet.anchor(r, c) != (r, c):
                 continue
             if fold(sheet.raw(r, c)) in UNIT_HEADERS:
                 return r, c
-    return None
+    return find_label_column(sheet)
 
 
 def _is_header_like(sheet: SheetData, r: int, unit_col: int) -> bool:
@@ -141,6 +160,18 @@ def unit_table(sheet: SheetData) -> UnitTable | None:
     return UnitTable(sheet, top, bottom, unit_col, columns)
 
 
+def distinct_indicators(table: UnitTable, classify) -> int:
+    """How many different indicators a layout reads in a table's headers (for detection scores): six
+    columns that all read as one indicator are evidence of one column, not six."""
+    found = set()
+    for c in table.columns:
+        if c.parts:
+            role = classify(c, table)
+            if isinstance(role, Role) and role.derived is None:
+                found.add(tuple(sorted(map(str, role.family.values()))) if role.family else role.indicator)
+    return len(found)
+
+
 def header_text(sheet: SheetData, rows: int = 12) -> str:
     """Folded text of the first rows (titles, lead sentences, headers): for detection scores."""
     out = []
@@ -154,17 +185,6 @@ def header_text(sheet: SheetData, rows: int = 12) -> str:
 
 
 # ---- reading values ---------------------------------------------------------------------------
-
-
-@dataclass
-class Role:
-    """What a column means: a value of `indicator`, or a printed derived figure of it."""
-
-    indicator: str
-    kind: Kind = Kind.COUNT
-    derived: str | None = None  # None for a value; "change" | "status" | "increment"
-    grouping: str = "auto"
-    display: str | None = None  # header text for messages (default: the printed header)
 
 
 @dataclass
@@ -204,10 +224,31 @@ class ParseContext:
         return self.problem(*args, severity=Severity.WARNING, **kw)
 
     def column_scale(self, c: int, rows: Iterable[int]) -> str:
+        """'fraction' | 'points' | 'auto' (`core.numbers.percent_column_scale`), or 'unsure': every
+        numeric cell is <= 1.5 but there are too few of them, and no cell of the column has a percent
+        format, to tell 0,51 % from 51 % (one agency's own row typed as plain numbers)."""
         if c not in self._scales:
-            raws = [self.sheet.raw(r, c) for r in rows if not self.sheet.is_percent(r, c)]
-            self._scales[c] = percent_column_scale(raws)
+            rows = list(rows)
+            formatted = [self.sheet.is_percent(r, c) for r in rows]
+            raws = [self.sheet.raw(r, c) for r, f in zip(rows, formatted, strict=True) if not f]
+            scale = percent_column_scale(raws)
+            if scale == "fraction" and not any(formatted):
+                numeric = [v for v in raws if isinstance(v, int | float) and not isinstance(v, bool) and v]
+                if len(numeric) < FRACTION_EVIDENCE:
+                    scale = "unsure"
+            self._scales[c] = scale
         return self._scales[c]
+
+    def _unsure_percent(self, r: int, c: int, raw, header: str, n: int) -> str | None:
+        """The question for a percent cell whose scale cannot be judged, or None if it needs none."""
+        d = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not 0 < abs(d) <= FRACTION_LIMIT:
+            return None
+        a, b = format_vn(d.normalize()), format_vn((d * 100).normalize())
+        return (
+            f'"{raw_text(raw)}" không rõ là {a}% hay {b}%: cột chỉ có {n} ô số, không có định dạng phần trăm, '
+            f'nên không biết cột ghi theo thang 0–1 hay 0–100. Hãy ghi rõ "{a}%" hoặc "{b}%".'
+        )
 
     def read(
         self,
@@ -230,6 +271,25 @@ class ParseContext:
                 scale = "fraction"
             else:
                 scale = self.column_scale(c, rows)
+            if scale == "unsure":
+                numeric = [self.sheet.raw(x, c) for x in rows]
+                n = sum(1 for v in numeric if isinstance(v, int | float) and not isinstance(v, bool) and v)
+                question = self._unsure_percent(r, c, raw, header, n)
+                if question is not None:
+                    self.problem(r, c, raw, question, header=header, code="ambiguous_percent_scale")
+                    pv = ParsedValue(
+                        indicator=indicator or role.indicator,
+                        ref=CellRef(self.sheet.name, r + 1, c + 1, header),
+                        raw=raw_text(raw),
+                        value=None,
+                        unit_label=unit_label,
+                        unit_code=unit_code,
+                        is_total=is_total,
+                        flags=["error"],
+                    )
+                    self.result.values.append(pv)
+                    return pv
+                scale = "fraction"  # 0 (or a value above 1.5, read as points by the reader)
         reading = read_number(raw, role.kind, grouping=role.grouping, percent_scale=scale)
         if reading.empty:
             return None
@@ -309,9 +369,11 @@ def parse_unit_table(
     unit_level: str | None = None,
     required: Iterable[str] = (),
     table: UnitTable | None = None,
+    answers: Answers | None = None,
 ) -> SheetResult:
     """Parse a one-row-per-unit table. `classify(column)` returns a Role, None (unknown: warned),
-    or the string 'skip' (a known column that maps to no indicator, e.g. STT or a day group)."""
+    or the string 'skip' (a known column that maps to no indicator, e.g. STT or a day group).
+    `answers` (a person's mapping) beat the layout's reading; unsure readings become questions."""
     result = SheetResult(sheet=sheet.name, layout=layout)
     table = table or unit_table(sheet)
     ctx = ParseContext(sheet, result, unit_level)
@@ -324,76 +386,100 @@ def parse_unit_table(
             code="missing_column",
         )
         return result
-    roles: dict[int, Role] = {}
+    titled = [col for col in table.columns if col.parts]
     for col in table.columns:
-        if not col.parts:
-            if any(sheet.raw(r, col.index) not in ("", None) for r in table.data_rows()):
-                ctx.warn(
-                    None,
-                    col.index,
-                    "",
-                    f"Cột {col.index + 1} không có tiêu đề; số liệu của cột này không được nhập.",
-                    code="unmapped_column",
-                )
-            continue
-        role = classify(col, table)
-        if role == "skip":
-            continue
-        if role is None:
+        if not col.parts and any(sheet.raw(r, col.index) not in ("", None) for r in table.data_rows()):
             ctx.warn(
-                table.header_top,
+                None,
                 col.index,
-                col.printed,
-                f"Không nhận ra cột '{col.printed}'; số liệu của cột này không được nhập.",
-                header=col.printed,
+                "",
+                f"Cột {col.index + 1} không có tiêu đề; số liệu của cột này không được nhập.",
                 code="unmapped_column",
             )
-            continue
-        roles[col.index] = role
+    fp = result.fingerprint = fingerprint(
+        [sheet.text(table.header_top, table.unit_col)] + [c.printed for c in titled]
+    )
+    readings = {col.index: classify(col, table) for col in titled}
+    for col in titled:
+        if readings[col.index] is None:
+            readings[col.index] = vocabulary_reading(col, answers, col.printed)
+    shown = {
+        col.index: (r.display if isinstance(r, Role) and r.display else col.printed)
+        for col, r in ((col, readings[col.index]) for col in titled)
+    }
+    resolution = resolve_columns(sheet.name, titled, readings, shown, answers=answers, fp=fp)
+    roles = resolution.roles
+    result.mapping = resolution.mapping
+    for m in resolution.mapping:
+        if m.how == "unmapped" and not m.question:
+            if not any(sheet.raw(r, m.column - 1) not in ("", None) for r in table.data_rows()):
+                m.how = "ignored"  # a header over an empty column (a narrow "Chỉ tiêu" column)
+                continue
+            ctx.warn(
+                table.header_top,
+                m.column - 1,
+                m.header,
+                f"Không nhận ra cột '{m.header}'; số liệu của cột này không được nhập.",
+                header=m.header,
+                code="unmapped_column",
+            )
+    for c, hdr, message in resolution.questions:
+        ctx.problem(table.header_top, c, hdr, message, header=hdr, code="column_question")
+    asked = {c for c, _h, _m in resolution.questions}
     mapped = {r.indicator for r in roles.values() if r.derived is None}
-    for ind in required:
-        if ind not in mapped:
-            ctx.problem(None, None, "", f"Thiếu cột bắt buộc cho chỉ tiêu {ind}", code="missing_column")
-    # the same indicator mapped twice is ambiguous: keep the first, error on the others
-    seen: dict[str, int] = {}
+    # A sheet with a subset of the layout's columns imports what it has (an agency reports its own
+    # columns): a missing column is a warning. A printed derived column whose value column is missing
+    # cannot be checked against anything: it is left out, with a warning naming it.
+    if not asked:
+        for ind in required:
+            if ind not in mapped:
+                ctx.warn(
+                    None,
+                    None,
+                    "",
+                    f"Sheet không có cột cho chỉ tiêu {ind}; chỉ nhập các cột có trong sheet.",
+                    code="missing_column",
+                )
     for c, role in list(roles.items()):
-        if role.derived:
-            continue
-        if role.indicator in seen:
-            hdr = role.display or next(col.printed for col in table.columns if col.index == c)
-            ctx.problem(
+        if role.derived and role.indicator not in mapped:
+            del roles[c]
+            ctx.warn(
                 table.header_top,
                 c,
-                hdr,
-                f"Cột '{hdr}' trùng ý nghĩa với cột {_letter(seen[role.indicator])} ({role.indicator}); không nhập cột này.",
-                header=hdr,
-                code="duplicate_column",
+                shown[c],
+                f"Cột '{shown[c]}' là số liệu tính từ chỉ tiêu {role.indicator}, nhưng sheet không có cột "
+                f"{role.indicator}; không đọc cột này.",
+                header=shown[c],
+                code="derived_without_value",
             )
-            del roles[c]
-        else:
-            seen[role.indicator] = c
     data_rows = list(table.data_rows())
-    unit_rows: list[tuple[int, str, bool]] = []
+    end = end_of_table(ctx, table.header_bottom + 1, sheet.height)
+    data_rows = [r for r in data_rows if r < end]
+    unit_rows: list[tuple[int, str, bool, str | None]] = []
     for r in data_rows:
         label = sheet.text(r, table.unit_col)
         has_values = any(sheet.raw(r, c) not in ("", None) for c in roles)
         if not label:
-            if has_values and any(isinstance(sheet.raw(r, c), int | float) for c in roles):
+            if has_values and any(_number_like(sheet.raw(r, c)) for c in roles):
                 ctx.problem(
                     r, table.unit_col, "", "Dòng có số liệu nhưng không có tên đơn vị", code="missing_unit"
                 )
             continue
         if is_other_total(label) or not has_values:
             continue
-        unit_rows.append((r, label, is_total_label(label)))
-    value_rows = [r for r, _, _ in unit_rows]
-    headers = {
-        c: roles[c].display or next(col.printed for col in table.columns if col.index == c) for c in roles
-    }
+        total = is_total_label(label)
+        given = answers.unit(fold(label)) if answers else None
+        code = "BP" if total else (given[0] if given else None)
+        result.unit_rows.append(
+            UnitRow(sheet.name, r + 1, label, code, given[1] if given else "", unit_level, total)
+        )
+        unit_rows.append((r, label, total, code))
+    value_rows = [r for r, _, _, _ in unit_rows]
+    headers = {c: roles[c].display or shown[c] for c in roles}
     for c, role in roles.items():
         column_values: list[tuple[ParsedValue, bool]] = []
-        for r, label, total in unit_rows:
-            kw = dict(unit_label=label, unit_code="BP" if total else None, is_total=total)
+        for r, label, total, code in unit_rows:
+            kw = dict(unit_label=label, unit_code=code, is_total=total)
             if role.derived:
                 ctx.read_derived(r, c, role, headers[c], **kw)
             else:
@@ -405,6 +491,14 @@ def parse_unit_table(
         if role.derived is None and role.kind in (Kind.COUNT, Kind.AMOUNT):
             suggest_from_total(column_values, result)
     return result
+
+
+def _number_like(raw) -> bool:
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, int | float):
+        return True
+    return isinstance(raw, str) and raw.strip() not in ("", "-") and read_number(raw).value is not None
 
 
 def _letter(c: int) -> str:
@@ -474,6 +568,8 @@ def label_table(sheet: SheetData, max_rows: int = 15) -> LabelTable | None:
 
 def label_rows(sheet: SheetData, table: LabelTable) -> Iterable[tuple[int, str]]:
     for r in range(table.header_row + 1, sheet.height):
+        if is_table_end(sheet, r):
+            return  # footnotes, signatures, the date line: not figures
         label = sheet.text(r, table.label_col)
         if label:
             yield r, label

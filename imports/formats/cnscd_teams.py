@@ -6,9 +6,9 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, header_text, parse_unit_table, unit_table
+from .base import Column, Role, UnitTable, distinct_indicators, header_text, parse_unit_table, unit_table
 
 LAYOUT = "cnscd_teams"
 TITLE = "Tổ Công nghệ số cộng đồng"
@@ -34,12 +34,12 @@ def detect(sheet: SheetData) -> int:
     table = unit_table(sheet)
     if table is None:
         return 0
-    n = sum(1 for c in table.columns if c.parts and isinstance(classify(c, table), Role))
+    n = distinct_indicators(table, classify)
     if n < 2:
         return 0
     bonus = 2 if has(header_text(sheet), "cong nghe so cong dong", "cnscd", "to cong nghe so") else 0
     return n + bonus
 
 
-def parse(sheet: SheetData) -> SheetResult:
-    return parse_unit_table(sheet, LAYOUT, classify, unit_level="district")
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
+    return parse_unit_table(sheet, LAYOUT, classify, unit_level="district", answers=answers)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from core.numbers import Kind, format_vn, raw_text, read_number
 from core.text import has
 
-from ..types import CellRef, DTIRow, SheetResult
+from ..types import Answers, CellRef, DTIRow, SheetResult
 from ..workbook import SheetData
 from .base import UNIT_HEADERS, ParseContext, fold, header_text
 
@@ -83,7 +83,7 @@ def detect(sheet: SheetData) -> int:
     return 5 + len(found[2]) + (3 if has(header_text(sheet), "dti", "chi so chuyen doi so") else 0)
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     result = SheetResult(sheet=sheet.name, layout=LAYOUT)
     ctx = ParseContext(sheet, result)
     found = _header(sheet)

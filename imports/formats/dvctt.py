@@ -12,7 +12,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, parse_unit_table, strip_parens, unit_table
 
@@ -62,7 +62,7 @@ def detect(sheet: SheetData) -> int:
     )
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     return parse_unit_table(
-        sheet, LAYOUT, classify, unit_level=None, required=("DVC-SVC-RATE", "DVC-FILE-RATE")
+        sheet, LAYOUT, classify, unit_level=None, required=("DVC-SVC-RATE", "DVC-FILE-RATE"), answers=answers
     )

@@ -10,7 +10,7 @@ import re
 from core.numbers import Kind
 from core.periods import read_period
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, fold
 
@@ -34,7 +34,7 @@ def detect(sheet: SheetData) -> int:
     return 20 if _find(sheet) else 0
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     result = SheetResult(sheet=sheet.name, layout=LAYOUT)
     ctx = ParseContext(sheet, result)
     found = _find(sheet)

@@ -11,9 +11,19 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
-from .base import ParseContext, Role, date_window, fold, header_text, label_rows, label_table, value_header
+from .base import (
+    ParseContext,
+    Role,
+    date_window,
+    end_of_table,
+    fold,
+    header_text,
+    label_rows,
+    label_table,
+    value_header,
+)
 
 LAYOUT = "hotline"
 TITLE = "Tổng đài 1022"
@@ -48,7 +58,7 @@ def detect(sheet: SheetData) -> int:
     return n + (3 if has(header_text(sheet), "1022", "tong dai") else 0)
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     result = SheetResult(sheet=sheet.name, layout=LAYOUT)
     ctx = ParseContext(sheet, result, "province")
     table = label_table(sheet)
@@ -57,6 +67,7 @@ def parse(sheet: SheetData) -> SheetResult:
         return result
     header = value_header(sheet, table)
     rows = [r for r, _ in label_rows(sheet, table)]
+    end_of_table(ctx, table.header_row + 1, sheet.height)
     seen: dict[str, int] = {}
     for r, label in label_rows(sheet, table):
         f = fold(label)

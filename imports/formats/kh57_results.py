@@ -17,7 +17,7 @@ from decimal import Decimal
 from core.numbers import Kind, raw_text, read_number
 from core.text import has, has_all
 
-from ..types import CellRef, ParsedValue, SheetResult
+from ..types import Answers, CellRef, ParsedValue, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, fold, header_text
 
@@ -128,7 +128,7 @@ def _percents(text: str) -> list[Decimal]:
     return out
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     result = SheetResult(sheet=sheet.name, layout=LAYOUT, period_hint=period_hint(sheet))
     ctx = ParseContext(sheet, result, "province")
     found = _header(sheet)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from core.numbers import Kind, raw_text, read_number
 from core.periods import read_period
 
-from ..types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
+from ..types import Answers, CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
 from .base import fold
 
@@ -52,7 +52,7 @@ def detect(sheet: SheetData) -> int:
     return 10 if _header(sheet) else 0
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     result = SheetResult(sheet=sheet.name, layout=LAYOUT)
     found = _header(sheet)
     if found is None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
-from .base import ParseContext, Role, fold, header_text, label_rows, label_table, value_header
+from .base import ParseContext, Role, end_of_table, fold, header_text, label_rows, label_table, value_header
 
 LAYOUT = "media"
 TITLE = "Tuyên truyền về CĐS"
@@ -36,7 +36,7 @@ def detect(sheet: SheetData) -> int:
     return n + (3 if has(header_text(sheet), "tuyen truyen", "trang thong tin dien tu") else 0)
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     result = SheetResult(sheet=sheet.name, layout=LAYOUT)
     ctx = ParseContext(sheet, result, "province")
     table = label_table(sheet)
@@ -45,6 +45,7 @@ def parse(sheet: SheetData) -> SheetResult:
         return result
     header = value_header(sheet, table)
     rows = [r for r, _ in label_rows(sheet, table)]
+    end_of_table(ctx, table.header_row + 1, sheet.height)
     seen: dict[str, int] = {}
     for r, label in label_rows(sheet, table):
         indicator = indicator_for(label)

@@ -2,40 +2,40 @@
 in some months a per-window count beside it), e-signed documents, documents handled in the QLVB
 system, official e-mail use.
 
-eCabinet columns: a header saying "từ đầu năm", "lũy kế" or a window starting 01/01 is the
-year-to-date count (SW-ECABINET-YTD); "trong kỳ/tháng", "riêng …" or a window starting on another
-day is the per-window count (SW-ECABINET). An unqualified eCabinet header is the year-to-date count,
-as in every report so far (January prints "số cuộc họp được tổ chức" with the lead sentence counting
-from 01/01)."""
+eCabinet columns: the header's time window (`windows.header_window`) decides: the month ("tháng 11",
+"trong kỳ", "từ 01/11 đến 30/11") is SW-ECABINET, the year to date ("từ đầu năm", "lũy kế", a window
+starting 01/01) SW-ECABINET-YTD; another span is a question. An unqualified eCabinet header is the
+year-to-date count, as in every report so far (January prints "số cuộc họp được tổ chức" with the
+lead sentence counting from 01/01) — but only when no other eCabinet column is present: beside one,
+it is a question."""
 
 from __future__ import annotations
 
 from core.numbers import Kind
 from core.text import has
 
-from ..types import SheetResult
+from ..types import Answers, SheetResult
 from ..workbook import SheetData
-from .base import Column, Role, UnitTable, date_window, parse_unit_table, unit_table
+from .base import Column, Role, UnitTable, distinct_indicators, parse_unit_table, unit_table
+from .windows import Window, header_window
 
 LAYOUT = "software_usage"
 TITLE = "Phần mềm, ứng dụng khác"
 
 
-def _ecabinet(f: str) -> str:
-    window = date_window(f)
-    if has(f, "tu dau nam", "luy ke", "tinh tu dau nam", "ca nam"):
-        return "SW-ECABINET-YTD"
-    if window is not None:
-        return "SW-ECABINET-YTD" if window[0][:2] == (1, 1) else "SW-ECABINET"
-    if has(f, "trong ky", "trong thang", "rieng", "ky bao cao", "trong tuan", "phat sinh trong"):
-        return "SW-ECABINET"
-    return "SW-ECABINET-YTD"
+ECABINET = {Window.MONTH: "SW-ECABINET", Window.YTD: "SW-ECABINET-YTD"}
+
+
+def _ecabinet(f: str) -> Role:
+    """The header's window picks the member; an unqualified header is the year-to-date count (the
+    default, used only when no other eCabinet column is present)."""
+    return Role("SW-ECABINET-YTD", Kind.COUNT, family=ECABINET, window=header_window(f))
 
 
 def classify(col: Column, table: UnitTable) -> Role | None | str:
     f = col.all_folded
     if has(f, "ecabinet", "e cabinet", "hop khong giay", "hop truc tuyen khong giay"):
-        return Role(_ecabinet(f), Kind.COUNT)
+        return _ecabinet(f)
     if has(f, "ky so"):
         return Role("SW-ESIGN-RATE", Kind.PERCENT)
     if has(f, "qlvb", "quan ly van ban", "qlvb va hscv", "hscv"):
@@ -49,9 +49,9 @@ def detect(sheet: SheetData) -> int:
     table = unit_table(sheet)
     if table is None:
         return 0
-    n = sum(1 for c in table.columns if c.parts and isinstance(classify(c, table), Role))
+    n = distinct_indicators(table, classify)
     return 2 * n if n >= 2 else 0
 
 
-def parse(sheet: SheetData) -> SheetResult:
-    return parse_unit_table(sheet, LAYOUT, classify)
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
+    return parse_unit_table(sheet, LAYOUT, classify, answers=answers)

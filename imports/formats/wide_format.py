@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from core.numbers import Kind, raw_text, read_number
 
-from ..types import CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
+from ..types import Answers, CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
 from .base import fold
 
@@ -46,7 +46,7 @@ def detect(sheet: SheetData) -> int:
     return 4 + min(len(found[2]), 5) if found else 0
 
 
-def parse(sheet: SheetData) -> SheetResult:
+def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     result = SheetResult(sheet=sheet.name, layout=LAYOUT)
     found = _header(sheet)
     if not found:

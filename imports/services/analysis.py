@@ -20,10 +20,15 @@ from units.models import Unit
 
 from ..formats import parse_workbook, propose_period
 from ..guards import SheetLimits
-from ..types import RowError, Severity
+from ..types import HOW_CATALOGUE, HOW_UNMAPPED, RowError, Severity, SheetResult
 from ..validation import Catalogue, IndicatorMeta, ResolvedValue, Validated, validate
 from ..workbook import read_workbook
+from .mappings import build_answers, unused_entries
 
+NOTHING_TO_IMPORT = (
+    "Không có số liệu nào để nhập trong tệp này: không nhận ra cột số liệu nào (xem các cảnh báo); "
+    "hãy chỉ rõ chỉ tiêu của các cột (ánh xạ cột)."
+)
 DIFF_LIMIT = 2000  # cells kept in a batch's preview diff; counts cover every cell
 
 
@@ -32,7 +37,9 @@ def max_upload_bytes() -> int:
 
 
 def sheet_limits() -> SheetLimits:
-    return SheetLimits(settings.IMPORT_MAX_SHEET_ROWS, settings.IMPORT_MAX_SHEET_COLUMNS, settings.IMPORT_MAX_SHEET_CELLS)
+    return SheetLimits(
+        settings.IMPORT_MAX_SHEET_ROWS, settings.IMPORT_MAX_SHEET_COLUMNS, settings.IMPORT_MAX_SHEET_CELLS
+    )
 
 
 @contextmanager
@@ -94,6 +101,12 @@ class Analysis:
     dti: list[tuple[str, int, str, str, Decimal, str]] = field(
         default_factory=list
     )  # unit, year, pillar, level, score, raw
+    mapping: list[dict] = field(default_factory=list)  # every column: {sheet, column, header, indicator, how}
+    units: list[dict] = field(default_factory=list)  # every unit row: {sheet, row, printed, unit, how}
+
+    def mapping_json(self) -> dict:
+        """The mapping as `--json` prints it and the batch keeps it."""
+        return {"columns": self.mapping, "units": self.units}
 
     @property
     def errors(self) -> list[RowError]:
@@ -135,8 +148,11 @@ def analyse(
     corrections: dict | None = None,
     exclusions: list | None = None,
     catalogue: Catalogue | None = None,
+    mapping: dict | None = None,
 ) -> Analysis:
-    """Read and validate a workbook without writing. Raises WorkbookError for an unreadable file."""
+    """Read and validate a workbook without writing. Raises WorkbookError for an unreadable file.
+    `mapping`: the person's answers (`imports.services.mappings.read_mapping` shape); the sender's
+    saved mappings apply as well."""
     with without_cyclic_gc():
         return _analyse(
             source,
@@ -146,16 +162,19 @@ def analyse(
             corrections=corrections,
             exclusions=exclusions,
             catalogue=catalogue,
+            given=mapping,
         )
 
 
-def _analyse(source, *, period, user, filename, corrections, exclusions, catalogue) -> Analysis:
+def _analyse(source, *, period, user, filename, corrections, exclusions, catalogue, given) -> Analysis:
     workbook = read_workbook(source, filename=filename, max_bytes=max_upload_bytes(), limits=sheet_limits())
-    results, problems, detections = parse_workbook(workbook)
+    catalogue = catalogue or build_catalogue()
+    answers, mapping_problems = build_answers(given, user, catalogue)
+    results, problems, detections = parse_workbook(workbook, answers)
+    problems = [*mapping_problems, *problems]
     proposed = propose_period(workbook, results)
     del workbook  # the raw rows are no longer needed: keep the peak memory of large imports down
     the_period = period or proposed or ""
-    catalogue = catalogue or build_catalogue()
     fixes = {k: Decimal(str(v)) for k, v in (corrections or {}).items()}
     period_problem = None
     if not the_period and any(
@@ -199,15 +218,44 @@ def _analyse(source, *, period, user, filename, corrections, exclusions, catalog
         for d in detections
     ]
     analysis = Analysis(the_period, proposed, validated, sheets, all_problems)
+    analysis.mapping = [m.as_dict() | {"fingerprint": m.fingerprint} for r in results for m in r.mapping]
+    analysis.units = _unit_rows(results, catalogue)
+    analysis.problems.extend(unused_entries(given, analysis.mapping, analysis.units))
     analysis.dti = _resolve_dti(results, catalogue, user, all_problems)
     for sheet in sheets:
         sheet["values"] += sum(
             1 for r in results if r.sheet == sheet["sheet"] for row in r.dti_rows for _ in row.scores
         )
+    if not validated.values and not analysis.dti and not analysis.errors:
+        # a file that imports nothing never ends "committed" without a word (a one-column agency sheet
+        # whose only column was not recognised used to exit 0)
+        analysis.problems.append(RowError("", None, None, "", NOTHING_TO_IMPORT, code="nothing_to_import"))
     analysis.skipped = [
         {"sheet": k.split("!")[0], "cell": k.split("!")[1]} for k in sorted(validated.invalid_cells)
     ]
     return analysis
+
+
+def _unit_rows(results: list[SheetResult], catalogue: Catalogue) -> list[dict]:
+    """Each unit row's printed label and the unit it was taken to be, with how."""
+    out = []
+    for r in results:
+        for row in r.unit_rows:
+            unit, how = row.unit, row.how or HOW_CATALOGUE
+            if unit is None:
+                unit = catalogue.units.match(row.printed, row.level).code
+                how = HOW_CATALOGUE if unit else HOW_UNMAPPED
+            out.append(
+                {
+                    "sheet": row.sheet,
+                    "row": row.row,
+                    "printed": row.printed,
+                    "unit": unit,
+                    "how": how,
+                    "fingerprint": r.fingerprint,
+                }
+            )
+    return out
 
 
 def _refuse_locked(validated: Validated, user) -> None:

@@ -104,6 +104,7 @@ def new_batch(
     source_kind: str,
     skip_invalid: bool,
     keep_file: bool = True,
+    answers: dict | None = None,
 ) -> ImportBatch:
     batch = ImportBatch(
         filename=kept_name(filename),
@@ -113,6 +114,7 @@ def new_batch(
         period=period if period and is_period(period) else "",
         source=source_kind,
         skip_invalid=skip_invalid,
+        answers=answers or {},
     )
     if data and keep_file and len(data) <= max_upload_bytes():
         batch.file.save(stored_name(filename), ContentFile(data), save=False)
@@ -178,6 +180,7 @@ def apply_analysis(
     batch.warnings = [p.as_dict() for p in analysis.warnings]
     batch.skipped = analysis.skipped if (skip_invalid or batch.exclusions) else []
     batch.sheets = analysis.sheets
+    batch.mapping = analysis.mapping_json()
     if analysis.period and is_period(analysis.period):
         batch.period = analysis.period
     return values
@@ -231,6 +234,7 @@ def refresh_preview(batch: ImportBatch, *, user, data: bytes | None = None) -> I
             corrections=batch.corrections,
             exclusions=batch.exclusions,
             catalogue=catalogue,
+            mapping=batch.answers or None,
         )
     except WorkbookError as exc:
         fatal(batch, exc)
@@ -255,7 +259,10 @@ def update_preview(
     period: str | None = None,
     corrections: dict | None = None,
     exclusions: list | None = None,
+    answers: dict | None = None,
 ) -> ImportBatch:
+    if answers is not None:
+        batch.answers = answers
     if period is not None:
         batch.period = period if is_period(period) else ""
     if corrections is not None:
@@ -277,6 +284,7 @@ def reanalyse(batch: ImportBatch, data: bytes, user) -> tuple[Analysis, list[Res
         corrections=batch.corrections,
         exclusions=batch.exclusions,
         catalogue=catalogue,
+        mapping=batch.answers or None,
     )
     values = apply_analysis(batch, analysis, catalogue, skip_invalid=batch.skip_invalid)
     return analysis, values, catalogue

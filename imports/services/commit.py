@@ -36,6 +36,7 @@ from .batches import (
     reanalyse,
     unexpected,
 )
+from .mappings import remember
 from .outcome import ImportOutcome, problem
 
 logger = logging.getLogger(__name__)
@@ -84,16 +85,35 @@ def import_file(
     skip_invalid: bool = False,
     source_kind: str = ImportBatch.Source.CLI,
     filename: str = "",
+    recorded_at=None,
+    mapping: dict | None = None,
+    remember_mapping: bool = False,
 ) -> ImportOutcome:
-    """Import one workbook in one go. Never raises for a bad file: the outcome says what happened."""
+    """Import one workbook in one go. Never raises for a bad file: the outcome says what happened.
+
+    ``recorded_at`` (the system only, ``user`` None): the day the archived report was sent, kept on
+    its values (`indicators.services.record_values`). `mapping`: the person's column and unit answers
+    (`mappings.read_mapping` shape); `remember_mapping`: save them for the sender and the sheets'
+    headers (applied next time as `saved`)."""
     data, filename = read_source(source, filename)
     batch = new_batch(
-        data, filename, user=user, period=period, source_kind=source_kind, skip_invalid=skip_invalid
+        data,
+        filename,
+        user=user,
+        period=period,
+        source_kind=source_kind,
+        skip_invalid=skip_invalid,
+        answers=mapping,
     )
     catalogue = build_catalogue()
     try:
         analysis = analyse(
-            source if not data else data, period=period, user=user, filename=filename, catalogue=catalogue
+            source if not data else data,
+            period=period,
+            user=user,
+            filename=filename,
+            catalogue=catalogue,
+            mapping=mapping,
         )
     except WorkbookError as exc:
         fatal(batch, exc)
@@ -103,6 +123,8 @@ def import_file(
     except Exception as exc:  # noqa: BLE001 - a bug ends as a failed batch with a message, never a 500
         unexpected(batch, exc)
         return ImportOutcome.of(batch, unreadable=True)
+    if remember_mapping and mapping:
+        remember(analysis.mapping_json(), user, confirmed_by=user)
     stops = blocking(analysis, skip_invalid)
     values = apply_analysis(
         batch, analysis, catalogue, skip_invalid=skip_invalid, with_diff=dry_run or not commit or bool(stops)
@@ -119,7 +141,7 @@ def import_file(
         batch.save()
         return ImportOutcome.of(batch)
     try:
-        _commit(batch, values, user, analysis.dti)
+        _commit(batch, values, user, analysis.dti, recorded_at=recorded_at)
     except _Refused as refused:
         batch.status, batch.message = ImportBatch.Status.REJECTED, refused.message
         batch.counts = {**(batch.counts or {}), "new": 0, "changed": 0}
@@ -298,6 +320,7 @@ def _commit(
     *,
     expect: str | None = None,
     retry_db_errors: bool = False,
+    recorded_at=None,
 ) -> bool:
     """Write the batch in one transaction. A database failure (connection dropped, server restarted)
     rolls everything back; the batch is then marked failed with a Vietnamese message and False is
@@ -312,7 +335,7 @@ def _commit(
         with transaction.atomic():
             if expect is not None:
                 lock_batch(batch, expect)
-            _write_batch(batch, values, user, dti)
+            _write_batch(batch, values, user, dti, recorded_at=recorded_at)
     except _StatusChanged:
         batch.refresh_from_db()
         return False
@@ -346,9 +369,9 @@ def _mark_database_failure(batch: ImportBatch) -> None:
         batch.refresh_from_db()
 
 
-def _write_batch(batch: ImportBatch, values: list[ResolvedValue], user, dti) -> None:
+def _write_batch(batch: ImportBatch, values: list[ResolvedValue], user, dti, recorded_at=None) -> None:
     with without_cyclic_gc():
-        result = record_values(values, user=user, source="import", batch=batch.pk)
+        result = record_values(values, user=user, source="import", batch=batch.pk, recorded_at=recorded_at)
     dti_counts = compare_dti_scores(dti or [])
     record_dti_scores(dti or [], batch_id=batch.pk, user=user)
     batch.counts = {

@@ -21,6 +21,7 @@ class ImportOutcome:
     skipped: list[dict] = field(default_factory=list)
     sheets: list[dict] = field(default_factory=list)
     unreadable: bool = False
+    mapping: dict = field(default_factory=dict)  # {"columns": [...], "units": [...]}
 
     def as_json(self) -> dict:
         return {
@@ -32,6 +33,8 @@ class ImportOutcome:
             "warnings": self.warnings,
             "skipped": self.skipped,
             "sheets": self.sheets,
+            "mapping": [_public(m) for m in self.mapping.get("columns", [])],
+            "units": [_public(u) for u in self.mapping.get("units", [])],
         }
 
     @property
@@ -63,7 +66,13 @@ class ImportOutcome:
             list(batch.skipped),
             list(batch.sheets),
             unreadable,
+            dict(batch.mapping or {}),
         )
+
+
+def _public(entry: dict) -> dict:
+    """A mapping entry without the internal header fingerprint."""
+    return {k: v for k, v in entry.items() if k != "fingerprint"}
 
 
 def describe_counts(counts: dict) -> str:

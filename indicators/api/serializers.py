@@ -128,6 +128,17 @@ class AggregateSerializer(serializers.Serializer):
     computed = serializers.FloatField(allow_null=True)
     printed = serializers.FloatField(allow_null=True)
     unit_count = serializers.IntegerField()
+    covered = serializers.IntegerField(help_text="số đơn vị phải báo cáo đã có số liệu đã công bố trong tổng")
+    expected = serializers.IntegerField(
+        help_text="số đơn vị phải báo cáo chỉ tiêu trong kỳ (0: chưa xác định)"
+    )
+    partial = serializers.BooleanField(help_text="true khi covered < expected: số toàn tỉnh chưa đủ đơn vị")
+    coverage = serializers.FloatField(allow_null=True, help_text="covered / expected (0–1)")
+    coverage_text = serializers.CharField(help_text='ví dụ "1/37 đơn vị đã báo cáo"')
+    province_total = serializers.FloatField(
+        allow_null=True,
+        help_text="số toàn tỉnh: số tỉnh in, hoặc tổng tính được; null khi là tổng cộng dồn của kỳ chưa đủ đơn vị",
+    )
     mismatch = serializers.BooleanField()
     message = serializers.CharField()
 

@@ -96,9 +96,10 @@ def recompute_all(*, completeness: bool = True, counts: bool = True) -> Recomput
         result.series = write_stats(cursor, nested=nested)
         result.values = write_statuses(cursor, None, nested=nested)
         apply_tiers(cursor, None)
-        result.aggregates, result.mismatches = write_aggregates(cursor, None)
+        # Completeness first: the roll-ups count the expected units it pins (their coverage).
         if completeness:
             result.completeness = write_completeness(cursor, None)
+        result.aggregates, result.mismatches = write_aggregates(cursor, None)
         if counts:
             result.statuses = status_counts(cursor, None)
         bump_on_commit()  # cached pages and API answers show statuses
@@ -123,16 +124,7 @@ def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) ->
         return result
     with transaction.atomic(), connection.cursor() as cursor:
         _serialise(cursor)
-        exact = len(pairs) <= EXACT_STATS_PAIRS
-        with hash_joins(cursor, len(pairs) >= HASH_JOIN_PAIRS):
-            scope = create_scope(cursor, pairs)
-            if exact:
-                refresh_scope_stats(cursor)
-            result.values = write_statuses(cursor, scope)
-            if exact:
-                rejudge_earlier_outliers(cursor)
-            apply_tiers(cursor, scope)
-            result.aggregates, result.mismatches = write_aggregates(cursor, scope)
+        # Completeness first: the roll-ups count the expected units it pins (their coverage).
         if completeness:
             groups = dict(Indicator.objects.filter(id__in={i for i, _ in pairs}).values_list("id", "group"))
             earliest = min(pairs.values())
@@ -149,6 +141,16 @@ def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) ->
             result.completeness = write_completeness(
                 cursor, {(p, g) for p in periods for g, start in group_from.items() if p >= start}
             )
+        exact = len(pairs) <= EXACT_STATS_PAIRS
+        with hash_joins(cursor, len(pairs) >= HASH_JOIN_PAIRS):
+            scope = create_scope(cursor, pairs)
+            if exact:
+                refresh_scope_stats(cursor)
+            result.values = write_statuses(cursor, scope)
+            if exact:
+                rejudge_earlier_outliers(cursor)
+            apply_tiers(cursor, scope)
+            result.aggregates, result.mismatches = write_aggregates(cursor, scope)
         if counts:
             result.statuses = status_counts(cursor, scope)
         if connection.vendor == "sqlite":

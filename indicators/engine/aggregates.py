@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db import connection
 
+from units.models import Level
+
 from ..choices import Aggregation, Measure, QualityFlag
-from ..models import ProvinceAggregate
+from ..models import Indicator, ProvinceAggregate
 from ..status import COUNT_TOLERANCE, PERCENT_TOLERANCE, mismatch_message
 from .scope import Scope
 from .sql import BIT, DV, SCOPE, VS, period_literal, vendor_sql
@@ -18,10 +20,26 @@ PENDING = (
 )
 
 
+def _reporting_levels() -> str:
+    """A derived table (indicator_id, level): the unit levels below the province that report each
+    indicator (`Indicator.reported_by`). A few hundred rows of literals, validated here: ids are ints,
+    levels are the Level choices."""
+    known = set(Level.values) - {Level.PROVINCE}
+    rows = ["SELECT 0 AS indicator_id, '' AS level"]  # never empty
+    for indicator_id, levels in Indicator.objects.values_list("id", "reported_by").order_by("id"):
+        for level in sorted(set(levels or ()) & known):
+            rows.append(f"SELECT {int(indicator_id)}, '{level}'")
+    return "(" + " UNION ALL ".join(rows) + ")"
+
+
 def _aggregate_select(vendor: str, scope: Scope | None) -> str:
     """Province figure per (indicator, period) from the non-province units, with the printed total (the
-    province unit's own value) beside it."""
+    province unit's own value) beside it, and its coverage: `expected` is the number of units that must
+    report it (the period's pinned Completeness rows of the indicator's group, at the levels that report
+    the indicator), `covered` how many of those are in the roll-up. Completeness is written before the
+    roll-ups, so a new period has its expected units already."""
     num = vendor_sql(vendor)["num"]
+    levels = _reporting_levels()
     # Per indicator, every period from the earliest changed one: a join on a small derived table, so
     # the planner walks the (period, indicator) index instead of probing the scope for each value.
     scope_join = (
@@ -32,8 +50,10 @@ def _aggregate_select(vendor: str, scope: Scope | None) -> str:
         else ""
     )
     printed_floor = f"WHERE pv.period >= {period_literal(scope.floor)}" if scope else ""
+    expected_floor = f"WHERE c.period >= {period_literal(scope.floor)}" if scope else ""
     return f"""
-SELECT g.indicator_id, g.period, g.computed, p.value AS printed, g.unit_count
+SELECT g.indicator_id, g.period, g.computed, p.value AS printed, g.unit_count, g.covered,
+       COALESCE(e.expected, 0) AS expected
 FROM (
     SELECT dv.indicator_id, dv.period,
         CASE i.aggregation
@@ -44,10 +64,14 @@ FROM (
                           AND SUM(dv.denominator) <> 0
                      THEN SUM(dv.numerator) * 100.0 / SUM(dv.denominator) END
         END AS computed,
-        COUNT(*) AS unit_count
+        COUNT(*) AS unit_count,
+        COUNT(CASE WHEN lv.level IS NOT NULL AND c.id IS NOT NULL THEN 1 END) AS covered
     FROM {DV} dv {scope_join}
     JOIN units_unit u ON u.id = dv.unit_id
     JOIN indicators_indicator i ON i.id = dv.indicator_id
+    LEFT JOIN {levels} lv ON lv.indicator_id = dv.indicator_id AND lv.level = u.level
+    LEFT JOIN indicators_completeness c
+        ON c.period = dv.period AND c."group" = i."group" AND c.unit_id = dv.unit_id
     WHERE u.level <> 'province' AND dv.value IS NOT NULL AND i.aggregation <> '{Aggregation.NONE}'
       AND NOT EXISTS ({PENDING.format(v="dv")})
     GROUP BY dv.indicator_id, dv.period, i.aggregation
@@ -58,6 +82,15 @@ LEFT JOIN (
     WHERE NOT EXISTS ({PENDING.format(v="pv")}) {printed_floor.replace("WHERE", "AND")}
     GROUP BY pv.indicator_id, pv.period
 ) p ON p.indicator_id = g.indicator_id AND p.period = g.period
+LEFT JOIN (
+    SELECT lv.indicator_id, n.period, SUM(n.n) AS expected
+    FROM (SELECT c.period, c."group" AS grp, cu.level, COUNT(*) AS n
+          FROM indicators_completeness c JOIN units_unit cu ON cu.id = c.unit_id {expected_floor}
+          GROUP BY c.period, c."group", cu.level) n
+    JOIN indicators_indicator ei ON ei."group" = n.grp
+    JOIN {levels} lv ON lv.indicator_id = ei.id AND lv.level = n.level
+    GROUP BY lv.indicator_id, n.period
+) e ON e.indicator_id = g.indicator_id AND e.period = g.period
 """
 
 
@@ -75,8 +108,8 @@ def write_aggregates(cursor, scope: Scope | None) -> tuple[int, int]:
         cursor.execute("DELETE FROM indicators_provinceaggregate")
     cursor.execute(
         f"""INSERT INTO indicators_provinceaggregate
-                (indicator_id, period, computed, printed, unit_count, mismatch, message)
-            SELECT a.indicator_id, a.period, a.computed, a.printed, a.unit_count,
+                (indicator_id, period, computed, printed, unit_count, covered, expected, mismatch, message)
+            SELECT a.indicator_id, a.period, a.computed, a.printed, a.unit_count, a.covered, a.expected,
                    CASE WHEN a.computed IS NOT NULL AND a.printed IS NOT NULL
                          AND abs(a.computed - a.printed) > CASE WHEN i.measure = '{Measure.PERCENT}'
                                                                THEN {PERCENT_TOLERANCE} ELSE {COUNT_TOLERANCE} END

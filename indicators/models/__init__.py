@@ -7,6 +7,18 @@ from .version import DataVersion
 from .workflow import Submission, SubmissionState
 
 __all__ = [
-    "AuditEntry", "Completeness", "DTIPillar", "DTIScore", "DataValue", "DataVersion", "Indicator", "ProvinceAggregate", "SeriesStats", "Target",
-    "ValueChange", "ValueStatus", "Submission", "SubmissionState",
+    "AuditEntry",
+    "Completeness",
+    "DTIPillar",
+    "DTIScore",
+    "DataValue",
+    "DataVersion",
+    "Indicator",
+    "ProvinceAggregate",
+    "SeriesStats",
+    "Target",
+    "ValueChange",
+    "ValueStatus",
+    "Submission",
+    "SubmissionState",
 ]

@@ -52,6 +52,16 @@ class Indicator(models.Model):
         related_name="owned_indicators",
     )
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    # How tables head this indicator's column, besides its name ("tỷ lệ hồ sơ giải quyết trực
+    # tuyến"): the importer matches unseen headers against these (imports/vocabulary.py), so a new
+    # phrasing is a catalogue row, not a developer's change. Windows ("trong tháng", "từ đầu năm")
+    # are read from the header separately and need not be repeated here.
+    headers = models.JSONField(
+        _("cách ghi trong tiêu đề bảng"),
+        default=list,
+        blank=True,
+        help_text=_("Các cách ghi tiêu đề cột của chỉ tiêu trong bảng báo cáo (danh sách JSON)."),
+    )
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -66,6 +76,10 @@ class Indicator(models.Model):
         valid_levels = set(Level.values)
         if not isinstance(self.reported_by, list) or not set(self.reported_by) <= valid_levels:
             raise ValidationError({"reported_by": _("Cấp báo cáo không hợp lệ.")})
+        if not isinstance(self.headers, list) or not all(
+            isinstance(h, str) and h.strip() for h in self.headers
+        ):
+            raise ValidationError({"headers": _("Cách ghi tiêu đề phải là danh sách các chuỗi không rỗng.")})
 
     @property
     def period_semantics(self) -> str:

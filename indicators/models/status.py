@@ -95,7 +95,12 @@ class SeriesStats(models.Model):
 
 class ProvinceAggregate(models.Model):
     """An indicator's province figure for one period, rolled up from the units by the indicator's
-    aggregation rule, beside the total the report printed (the province unit's own value)."""
+    aggregation rule, beside the total the report printed (the province unit's own value).
+
+    `expected` is how many units must report the indicator that period (the pinned Completeness rows
+    of its group at the levels that report it), `covered` how many of them are in the roll-up (a
+    published value). A roll-up with covered < expected is partial: readers label it and never print a
+    partial sum as the province total (indicators/coverage.py)."""
 
     indicator = models.ForeignKey("indicators.Indicator", verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="aggregates")
     period = models.CharField(_("kỳ"), max_length=7)
@@ -106,6 +111,8 @@ class ProvinceAggregate(models.Model):
         _("tổng in trong báo cáo"), max_digits=24, decimal_places=6, null=True, blank=True
     )
     unit_count = models.PositiveIntegerField(_("số đơn vị"), default=0)
+    covered = models.PositiveIntegerField(_("số đơn vị phải báo cáo đã có số liệu"), default=0)
+    expected = models.PositiveIntegerField(_("số đơn vị phải báo cáo"), default=0)
     mismatch = models.BooleanField(_("không khớp"), default=False)
     message = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
@@ -121,6 +128,11 @@ class ProvinceAggregate(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id}/{self.period}: {self.computed} (in: {self.printed})"
+
+    @property
+    def partial(self) -> bool:
+        """Fewer units in the roll-up than must report (unknown coverage, expected = 0, is not partial)."""
+        return self.covered < self.expected
 
 
 class CompletenessQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import PERIOD_REGEX
@@ -96,8 +97,10 @@ class DataValue(models.Model):
     )
     note = models.TextField(_("ghi chú"), blank=True)
     flags = models.JSONField(_("cảnh báo chất lượng"), default=list, blank=True)
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # Set by the write door (not auto_now): an archived report imported by the system keeps the day
+    # it was reported (`record_values(recorded_at=…)`), which the completeness engine reads.
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now, editable=False)
 
     objects = DataValueQuerySet.as_manager()
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 
 from django.db import connection
+from django.utils import timezone
 
 from ..models import DataValue, ValueChange, ValueStatus
 from .rows import Written
@@ -128,7 +129,7 @@ def _statement(*, deletes: bool, want_keys: bool) -> str:
           UNION ALL
           SELECT %(batch)s::bigint, g.indicator_id, g.unit_id, g.period, 'deleted', g.value, NULL,
                  g.numerator, NULL, g.denominator, NULL, g.tiers, NULL, NULLIF(g.note, ''), NULL,
-                 %(user)s::integer, %(source)s, now()
+                 %(user)s::integer, %(source)s, %(at)s::timestamptz
           FROM gone g"""
         if deletes
         else ""
@@ -153,7 +154,7 @@ def _statement(*, deletes: bool, want_keys: bool) -> str:
           INSERT INTO {dv} (indicator_id, unit_id, period, value, numerator, denominator, tiers, raw, source,
                             batch_id, updated_by_id, note, flags, created_at, updated_at)
           SELECT s.indicator_id, s.unit_id, s.period, s.value, s.numerator, s.denominator, s.tiers, s.raw,
-                 %(source)s, %(batch)s, %(user)s, s.note, s.flags, now(), now()
+                 %(source)s, %(batch)s, %(user)s, s.note, s.flags, %(at)s::timestamptz, %(at)s::timestamptz
           FROM value_stage s {present}
           ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET
             value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
@@ -178,7 +179,7 @@ def _statement(*, deletes: bool, want_keys: bool) -> str:
                  CASE WHEN o.tiers IS DISTINCT FROM u.tiers THEN u.tiers END,
                  CASE WHEN o.note <> u.note THEN o.note END,
                  CASE WHEN COALESCE(o.note, '') <> u.note THEN u.note END,
-                 %(user)s::integer, %(source)s, now()
+                 %(user)s::integer, %(source)s, %(at)s::timestamptz
           FROM up u
           LEFT JOIN old o ON o.indicator_id = u.indicator_id AND o.unit_id = u.unit_id AND o.period = u.period{logged_gone}
           RETURNING indicator_id, unit_id, period, action
@@ -190,7 +191,7 @@ def _statement(*, deletes: bool, want_keys: bool) -> str:
     """
 
 
-def write(items, plan, *, user_id, source: str, batch, want_keys: bool) -> Written:
+def write(items, plan, *, user_id, source: str, batch, want_keys: bool, at=None) -> Written:
     written = Written()
     deletes = any(getattr(v, "absent", False) for v in items)
     with connection.cursor() as cursor:
@@ -207,7 +208,7 @@ def write(items, plan, *, user_id, source: str, batch, want_keys: bool) -> Writt
         cursor.execute("ANALYZE value_stage")
         cursor.execute(
             _statement(deletes=deletes, want_keys=want_keys),
-            {"user": user_id, "batch": batch, "source": source},
+            {"user": user_id, "batch": batch, "source": source, "at": at or timezone.now()},
         )
         rows = cursor.fetchall()
         cursor.execute("DROP TABLE value_stage")

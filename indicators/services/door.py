@@ -14,6 +14,7 @@ Two backends: `rows` (a diff in Python, then one bulk upsert; small writes, and 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -82,6 +83,7 @@ def record_values(
     source: str,
     batch: int | None = None,
     dry_run: bool = False,
+    recorded_at: datetime.datetime | None = None,
 ) -> RecordResult:
     """Record values (create, update, or with ``absent`` delete) in one transaction, all or nothing.
 
@@ -93,7 +95,13 @@ def record_values(
     unit the user may not write, not a number, a duplicate, a refusal of `check_value`) or
     `PeriodLocked` (an approved month; a submitted one for reporters); then nothing is written.
     With ``dry_run`` everything is checked and counted and nothing is written.
+
+    ``recorded_at`` dates the write (values and change rows) instead of now: only the system may
+    (``user`` None), to load an archived report with the day it was reported — the demo's sample
+    months — so the completeness engine does not count a 2023 report as sent years late.
     """
+    if recorded_at is not None and user is not None:
+        raise ValueError("recorded_at is for the system's archived imports only")
     items = values if isinstance(values, list) else list(values)
     plan, errors = _resolve(items, user)
     warnings = _check(items, plan, errors)
@@ -111,7 +119,9 @@ def record_values(
         lock_periods(plan.periods)
         _refuse_locked(items, user, lock=True)
         backend = bulk if connection.vendor == "postgresql" and len(items) >= BULK_MIN else rows
-        written = backend.write(items, plan, user_id=user_id, source=source, batch=batch, want_keys=want_keys)
+        written = backend.write(
+            items, plan, user_id=user_id, source=source, batch=batch, want_keys=want_keys, at=recorded_at
+        )
         if written.touched:
             # A reporter's values wait for approval in a draft Submission; every write bumps its version.
             values_written(user, written.touched, source=source)

@@ -97,7 +97,7 @@ def _pair(before, after):
     return (before, after) if before != after else (None, None)
 
 
-def change_row(action, key, old, item, *, batch, user_id, source) -> ValueChange:
+def change_row(action, key, old, item, *, batch, user_id, source, at=None) -> ValueChange:
     """The change row of one write; the bulk backend's statement computes the same columns."""
     indicator_id, unit_id, period = key
     old_num = old_den = old_tiers = None
@@ -136,6 +136,7 @@ def change_row(action, key, old, item, *, batch, user_id, source) -> ValueChange
         note_after=note[1],
         user_id=user_id,
         source=source,
+        **({"created_at": at} if at is not None else {}),
     )
 
 
@@ -159,14 +160,14 @@ def _tally(result: RecordResult, item, action, want_keys: bool) -> None:
         result.keys.append(f"{item.indicator}/{item.unit}/{item.period}")
 
 
-def write(items, plan, *, user_id, source: str, batch, want_keys: bool) -> Written:
+def write(items, plan, *, user_id, source: str, batch, want_keys: bool, at=None) -> Written:
     written = Written()
-    now = timezone.now()
+    now = at or timezone.now()
     upserts, deletes, changes = [], [], []
     for item, key, old, action in _diff(items, plan, _stored(plan, items)):
         _tally(written.result, item, action, want_keys)
         written.add(*key)
-        changes.append(change_row(action, key, old, item, batch=batch, user_id=user_id, source=source))
+        changes.append(change_row(action, key, old, item, batch=batch, user_id=user_id, source=source, at=now))
         if action == A.DELETED:
             deletes.append(old[0])
             continue

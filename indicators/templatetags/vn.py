@@ -130,3 +130,9 @@ def tier_items(tiers):
         return []
     keys = sorted(tiers, key=lambda k: (TIER_ORDER.get(k, (9, k))[0], k))
     return [(TIER_ORDER.get(k, (9, k))[1], tiers[k]) for k in keys]
+
+
+@register.filter
+def period_note(period, notes):
+    """The note a period selector shows beside a month ("(chưa đủ: 1/37 đơn vị đã báo cáo)")."""
+    return notes.get(period, "") if notes else ""

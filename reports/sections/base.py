@@ -181,6 +181,40 @@ def change_cell(row: Row | None) -> str:
     return st.change_text if st is not None and st.change_text else EMPTY
 
 
+def coverage_line(ctx: Context, codes) -> dict | None:
+    """The line under a table whose province totals stand on part of the units that must report:
+    "Số liệu toàn tỉnh … chưa đầy đủ, …: Tỷ lệ … 1/37 đơn vị đã báo cáo; Số người … 1/12 đơn vị đã báo
+    cáo (chưa tính tổng toàn tỉnh)." None when every total is complete."""
+    parts = []
+    for code in codes:
+        c = ctx.data.coverage(code)
+        if c is None or not c.partial:
+            continue
+        part = f"{ctx.data.indicators[code].name}: {c.text}"
+        if ctx.data.withheld(code):
+            part += " (chưa tính tổng toàn tỉnh)"
+        parts.append(part)
+    if not parts:
+        return None
+    return paragraph(
+        f"Số liệu toàn tỉnh tháng {format_period(ctx.period)} chưa đầy đủ, dòng tổng chỉ gồm các đơn vị đã "
+        "báo cáo – " + "; ".join(parts) + "."
+    )
+
+
+def with_coverage(blocks: list, ctx: Context, codes, after: str) -> list:
+    """``blocks`` with the coverage line (if any) right after the table keyed ``after``."""
+    line = coverage_line(ctx, codes)
+    if line is None:
+        return blocks
+    out = []
+    for block in blocks:
+        out.append(block)
+        if block.get("type") == "table" and block.get("key") == after:
+            out.append(line)
+    return out
+
+
 def increment_of(row: Row | None) -> Decimal | None:
     st = row.status if row is not None else None
     if st is None or not st.previous_period:

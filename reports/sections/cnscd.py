@@ -15,6 +15,7 @@ from .base import (
     short_name,
     table,
     value_of,
+    with_coverage,
 )
 
 KEY = "cnscd"
@@ -79,12 +80,12 @@ def build(ctx: Context) -> dict | None:
     return {
         "key": KEY,
         "title": TITLE,
-        "blocks": [
+        "blocks": with_coverage([
             paragraph(f"Số liệu cập nhật đến ngày {vn_date(ctx.data_date)}:"),
             table(KEY, [[cell(c) for c in columns]], columns, ["center", "left"] + ["right"] * 5,
                   [7, 23, 14, 14, 14, 14, 14], rows),  # fmt: skip
             ctx.narrative_block(KEY, items),
-        ],
+        ], ctx, CODES, after=KEY),
     }
 
 

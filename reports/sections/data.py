@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.periods import year_of
+from indicators.choices import Aggregation
+from indicators.coverage import Coverage
 from indicators.models import DataValue, Indicator, ProvinceAggregate, Target
 from indicators.status import TargetRule, choose_target
 from units.models import Level, Unit
@@ -42,6 +44,7 @@ class ProvinceFigure:
 
     value: Decimal
     source: str
+    coverage: Coverage | None = None  # of a roll-up: how many of the units that must report are in it
 
 
 class PeriodData:
@@ -89,8 +92,26 @@ class PeriodData:
             return ProvinceFigure(row.value, "printed")
         agg = self.aggregates.get(indicator)
         if agg is not None and agg.computed is not None:
-            return ProvinceFigure(agg.computed, "computed")
+            if self.withheld(indicator):
+                return None  # a sum over part of the units is not the province total
+            return ProvinceFigure(agg.computed, "computed", self.coverage(indicator))
         return None
+
+    def coverage(self, indicator: str) -> Coverage | None:
+        """The coverage of the province roll-up the report would print (None for a printed total or
+        when unknown)."""
+        row = self.province(indicator)
+        if row is not None and row.value is not None:
+            return None
+        agg = self.aggregates.get(indicator)
+        if agg is None or agg.computed is None or not agg.expected:
+            return None
+        return Coverage(agg.covered, agg.expected)
+
+    def withheld(self, indicator: str) -> bool:
+        """A partial sum of counts or amounts: never printed as the province total."""
+        c = self.coverage(indicator)
+        return bool(c and c.partial and self.indicators[indicator].aggregation == Aggregation.SUM)
 
     def total(self, indicator: str) -> Decimal | None:
         figure = self.figure(indicator)

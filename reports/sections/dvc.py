@@ -4,6 +4,7 @@ with the previous report and with the national targets."""
 from __future__ import annotations
 
 from core.numbers import EMPTY, format_period
+from indicators import coverage
 from indicators.choices import Status
 from indicators.models import DataValue, ProvinceAggregate
 from indicators.status import evaluate
@@ -22,6 +23,7 @@ from .base import (
     status_label,
     table,
     target_text,
+    with_coverage,
 )
 
 KEY = "dvc"
@@ -78,7 +80,7 @@ def build(ctx: Context) -> dict | None:
     return {
         "key": KEY,
         "title": TITLE,
-        "blocks": [
+        "blocks": with_coverage([
             paragraph(lead),
             table(
                 KEY,
@@ -89,7 +91,7 @@ def build(ctx: Context) -> dict | None:
                 rows,
             ),
             ctx.narrative_block(KEY, narrative(ctx, units, rules, prev)),
-        ],
+        ], ctx, CODES, after=KEY),
     }
 
 
@@ -119,6 +121,8 @@ def province_sentence(ctx: Context, ind: str, what: str) -> str | None:
         return None
     date = vn_date(ctx.data_date)
     start = _earliest_figure(ind, ctx.period, figure.source)
+    if figure.coverage is not None and figure.coverage.partial:
+        return _partial_sentence(ctx, ind, what, figure, start, date)
     if start is not None and start[1] != figure.value:
         rise = figure.value > start[1]
         return (
@@ -127,6 +131,30 @@ def province_sentence(ctx: Context, ind: str, what: str) -> str | None:
             f"(đến ngày {date})"
         )
     return f"+ {what} toàn tỉnh đạt {percent(figure.value)} (đến ngày {date})"
+
+
+def _partial_sentence(ctx: Context, ind: str, what: str, figure, start, date: str) -> str:
+    """A roll-up of part of the units that must report: said so, and compared with the earlier month
+    only over the units that reported in both (indicators/coverage.py), never with all of them."""
+    text = f"+ {what} toàn tỉnh đạt {percent(figure.value)} ({figure.coverage.text}, đến ngày {date})"
+    if start is None:
+        return text
+    indicator = ctx.data.indicators[ind]
+    common = coverage.common_units_changes({indicator.id: start[0]}, ctx.period, {indicator.id: indicator.aggregation})
+    now, before, units = common.get(indicator.id, {}).get((ctx.period, start[0]), (None, None, 0))
+    if now is None or before is None or now == before:
+        return text
+    if units == figure.coverage.covered:  # this month's units all reported then: its figure is theirs
+        rise = figure.value > before
+        return (
+            f"+ {what} toàn tỉnh {'tăng' if rise else 'giảm'} từ {percent(before)} (tháng {format_period(start[0])}) "
+            f"{'lên' if rise else 'xuống'} {percent(figure.value)} ({figure.coverage.text}, đến ngày {date})"
+        )
+    rise = now > before
+    return (
+        f"{text}; so với tháng {format_period(start[0])}, cùng {units} đơn vị: {'tăng' if rise else 'giảm'} từ "
+        f"{percent(before)} {'lên' if rise else 'xuống'} {percent(now)}"
+    )
 
 
 def narrative(ctx: Context, units, rules, prev) -> list[str]:

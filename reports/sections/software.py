@@ -35,6 +35,7 @@ from .base import (
     table,
     target_text,
     value_of,
+    with_coverage,
 )
 
 KEY = "software"
@@ -76,7 +77,7 @@ def app_block(ctx: Context) -> list[dict]:
         increments.append(inc)
         rows.append({"key": unit.code, "cells": [str(n), short_name(unit), row_text(row), count(inc)]})
     bp_inc = increment_of(data.province(APP))
-    if bp_inc is None and increments and all(i is not None for i in increments):
+    if bp_inc is None and increments and all(i is not None for i in increments) and not data.withheld(APP):
         bp_inc = sum(increments)
     rows.append({"key": "total", "cells": ["", "Tổng", count(total), count(bp_inc)], "total": True})
     header_inc = f"So với báo cáo chuyên đề {previous_label(prev)} (số người dùng tăng thêm)"
@@ -85,7 +86,13 @@ def app_block(ctx: Context) -> list[dict]:
                       [8, 40, 20, 32], rows)  # fmt: skip
     districts = [u for u in units if u.level == Level.DISTRICT]
     top = top_with_ties(ranked_for(ctx, APP, districts, count), 3)
-    first = f"- Ứng dụng “Bình Phước Today”: Tính đến ngày {date}, số người sử dụng ứng dụng toàn tỉnh là {count(total)}."
+    if data.withheld(APP):
+        first = (
+            f"- Ứng dụng “Bình Phước Today”: Tính đến ngày {date}, chưa đủ số liệu để tính số người sử dụng "
+            f"toàn tỉnh ({data.coverage(APP).text})."
+        )
+    else:
+        first = f"- Ứng dụng “Bình Phước Today”: Tính đến ngày {date}, số người sử dụng ứng dụng toàn tỉnh là {count(total)}."
     if top:
         first += f" Trong đó, {small_count(len(top))} đơn vị có số người dùng nhiều nhất gồm: {list_with_values(top)}."
     items = [first]
@@ -104,7 +111,8 @@ def app_block(ctx: Context) -> list[dict]:
     missing = [short_name(u) for u in units if value_of(data.get(APP, u.code)) is None]
     if missing:
         items.append(sentence("Chưa có số liệu: " + join_names(missing)))
-    return [ctx.narrative_block("app", items, intro=None), paragraph("Cụ thể như sau:"), app_table]
+    blocks = [ctx.narrative_block("app", items, intro=None), paragraph("Cụ thể như sau:"), app_table]
+    return with_coverage(blocks, ctx, (APP,), after="app")
 
 
 # ---------------------------------------------------------------------------------------- hotline 1022

@@ -7,7 +7,7 @@ from core.numbers import format_period, format_vnd
 from core.periods import year_of
 
 from ..narrative import Ranked, join_names, list_with_values, sentence, top_with_ties
-from .base import Context, Section, cell, count, figure_text, row_text, table, value_of
+from .base import Context, Section, cell, count, figure_text, row_text, table, value_of, with_coverage
 
 KEY = "tax"
 TITLE = "Kết quả thanh toán thuế trực tuyến trên Cổng DVC Quốc gia"
@@ -95,11 +95,11 @@ def build(ctx: Context) -> dict | None:
     return {
         "key": KEY,
         "title": TITLE,
-        "blocks": [
+        "blocks": with_coverage([
             table(KEY, header, columns, ["center", "left"] + ["right"] * 8, [4, 16] + [8, 13, 8, 13] * 2, rows,
                   small=True),  # fmt: skip
             ctx.narrative_block(KEY, items),
-        ],
+        ], ctx, CODES, after=KEY),
     }
 
 

@@ -12,6 +12,14 @@ DVC_AUGUST = {
     "computed": 83.75,
     "printed": 95.2,
     "unit_count": 2,
+    # 2 of the 37 agencies and districts that must report DVC are in the roll-up; the province's own
+    # printed total is still the province's figure.
+    "covered": 2,
+    "expected": 37,
+    "partial": True,
+    "coverage": 0.0541,
+    "coverage_text": "2/37 đơn vị đã báo cáo",
+    "province_total": 95.2,
     "mismatch": True,
     "message": "Tổng in trong báo cáo 95,2% khác tổng tính từ các đơn vị 83,75%",
 }

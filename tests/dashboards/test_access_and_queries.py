@@ -23,11 +23,13 @@ PAGES = [
 ]
 # Queries per page, including the session, the user and the user's groups (3).
 MAX_QUERIES = {  # the first request of a page (nothing cached), including the data version's query
-    "/?period=2023-08": 13,  # 12 + the plan's overview line (core.overview, one query)
-    "/indicators/DVC-SVC-RATE/?period=2023-08": 10,
-    "/indicators/DVC-SVC-RATE/tai-ve.csv?period=2023-08": 6,
-    "/units/DONGXOAI/?period=2023-08": 13,
-    "/rankings/DVC/?period=2023-08": 7,
+    # 12 + the plan's overview line (core.overview) + the months' coverage + the like-with-like
+    # roll-up of a partial month's changes (indicators/coverage.py)
+    "/?period=2023-08": 15,
+    "/indicators/DVC-SVC-RATE/?period=2023-08": 12,  # + the indicator's coverage + like-with-like
+    "/indicators/DVC-SVC-RATE/tai-ve.csv?period=2023-08": 7,  # + the indicator's coverage
+    "/units/DONGXOAI/?period=2023-08": 15,  # + the months' coverage + the peers that must report
+    "/rankings/DVC/?period=2023-08": 8,  # + the months' coverage
     "/dti/2023/": 7,
 }
 

@@ -216,7 +216,10 @@ def test_the_unit_page_compares_with_the_province_and_peers(client_staff):
     )
     assert [(h["period"], h["value"]) for h in users["history"]] == [("2023-07", 3353), ("2023-08", 3403)]
     html = _html(response)
-    assert '<td class="num">11/11</td>' in html
+    assert (
+        '<td class="num">11/11<br><span class="small muted rank-note">trong 11 đơn vị cùng cấp đã báo cáo</span></td>'
+        in html
+    )
     assert "Trễ hạn" in html  # reported today, long after 10/09/2023
     go.Figure(response.context["comparison_chart"])
     go.Figure(response.context["history_chart"])

@@ -220,12 +220,18 @@ def test_an_unknown_column_is_a_warning_naming_it():
     assert p.message == "Không nhận ra cột 'Số máy tính kết nối mạng'; số liệu của cột này không được nhập."
 
 
-def test_a_required_column_missing_is_an_error():
+def test_a_sheet_with_a_subset_of_the_columns_imports_what_it_has():
+    """Issue 15: an agency sheet with only the columns it reports is no longer refused ("Thiếu cột bắt
+    buộc"): the missing column is a warning, the rest imports."""
     sheets = sample_sheets(AUGUST)
     rows = [row[:5] for row in sheets["DVCTT"].rows]  # the file-rate group is cut off
-    results, _, _ = parsed(build_xlsx({"DVCTT": SheetSpec(rows, ["A3:A4", "B3:B4", "C3:E3"])}))
-    errors = [p for p in results["DVCTT"].problems if p.severity == Severity.ERROR]
-    assert [p.message for p in errors] == ["Thiếu cột bắt buộc cho chỉ tiêu DVC-FILE-RATE"]
+    merges = ["A3:A4", "B3:B4", "C3:E3", "A32:B32"]  # the TỔNG row's label is merged over A:B
+    results, _, _ = parsed(build_xlsx({"DVCTT": SheetSpec(rows, merges)}))
+    problems = [(p.severity, p.message) for p in results["DVCTT"].problems]
+    assert problems == [
+        (Severity.WARNING, "Sheet không có cột cho chỉ tiêu DVC-FILE-RATE; chỉ nhập các cột có trong sheet.")
+    ]
+    assert values_of(results, "DVCTT", "DVC-SVC-RATE")["Huyện Bù Đăng"] == D(100)
 
 
 def test_legacy_glyphs_renamed_headers_and_typos():

@@ -122,10 +122,24 @@ def test_malformed_number_in_a_comma_grouped_column_is_an_error():
     assert r.error == '"2,73" không đọc được chắc chắn (cột ghi số theo dấu phẩy ngăn cách hàng nghìn)'
 
 
-def test_single_comma_group_without_context_is_ambiguous():
-    r = read_number("1,039", Kind.AMOUNT)
+def test_single_comma_group_without_context_is_ambiguous_for_a_plain_number():
+    r = read_number("1,039", Kind.NUMBER)
     assert r.value is None
     assert r.alternatives == [D("1.039"), D(1039)]
+
+
+def test_a_count_or_an_amount_has_no_decimals_so_one_group_is_thousands():
+    # issue 15: "1.183" / "1,183" in a count column are 1183, warned when the column uses the other grouping
+    for kind in (Kind.COUNT, Kind.AMOUNT):
+        assert (read_number("1,183", kind).value, read_number("1,183", kind).warnings) == (D(1183), [])
+        assert (read_number("1.183", kind).value, read_number("1.183", kind).warnings) == (D(1183), [])
+        dot = read_number("1,183", kind, grouping="dot")
+        assert (dot.value, dot.flags) == (D(1183), ["mixed_grouping"])
+        assert dot.warnings == [
+            '"1,183" ngăn cách hàng nghìn bằng dấu phẩy, khác các ô khác của cột (dấu chấm); được hiểu là 1.183'
+        ]
+        comma = read_number("1.183", kind, grouping="comma")
+        assert (comma.value, comma.flags) == (D(1183), ["mixed_grouping"])
 
 
 def test_dash_means_no_transaction():

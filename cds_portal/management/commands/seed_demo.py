@@ -1,5 +1,6 @@
 """Demo users for each role, the catalogue and the two sample workbooks, so a new app is not empty."""
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -7,8 +8,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from imports.services import import_file
+from indicators.deadlines import deadline_for
 from indicators.services import ValueInput, record_values
 from units.services import create_or_update_user
 
@@ -42,10 +45,18 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {label}")
 
     def _import_samples(self):
+        """The two archived months, recorded as reported the day before their deadline (08:00): the
+        sources do not say when each unit sent its table, and a demo whose every unit is "Trễ hạn"
+        (years after 2023) shows nothing of the completeness pages. A demo convention, not data: no
+        number is changed or added."""
         folder = Path(settings.BASE_DIR) / "fixtures" / "samples"
         for name, period in SAMPLES:
-            result = import_file(folder / name, period=period, user=None, commit=True, skip_invalid=True)
-            self.stdout.write(f"{name}: {result.summary()}")
+            day = deadline_for("", period) - datetime.timedelta(days=1)
+            at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
+            result = import_file(
+                folder / name, period=period, user=None, commit=True, skip_invalid=True, recorded_at=at
+            )
+            self.stdout.write(f"{name}: {result.summary()} (ghi nhận ngày {day:%d/%m/%Y})")
 
     def _reporter_draft(self):
         """One month typed by Đồng Xoài's reporter and not yet submitted: staff see it (marked as a

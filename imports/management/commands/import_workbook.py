@@ -1,9 +1,18 @@
 """python manage.py import_workbook FILE [--period YYYY-MM] [--dry-run] [--skip-invalid] [--user USERNAME] [--json]
+[--mapping MAPPING.json [--remember]]
 
 Exit codes: 0 committed or a clean dry run, 1 rejected (errors; nothing written), 2 the file cannot
 be read (or does not exist). With --json, one JSON object on stdout: batch, status, period, counts
 {new, changed, unchanged, skipped}, errors, warnings (lists of {sheet, row, column, cell, value,
-message}), plus skipped cells and the detected sheets."""
+message}), plus skipped cells, the detected sheets, `mapping` (every column: {sheet, column letter,
+header, indicator or null, how: catalogue | saved | given | ignored | unmapped}) and `units` (every
+unit row: {sheet, row, printed, unit or null, how}).
+
+A column the importer is unsure of (two columns read as one indicator, a header without its time
+window beside one with it) is an error naming the columns: nothing is picked. `--mapping FILE` answers
+it: {"columns": [{"sheet", "header", "indicator"}], "units": [{"printed", "unit"}]} (indicator null:
+ignore the column); `--remember` saves the answers for the sender (the user's unit, or the user) and
+the sheet's header, so next month's file imports with how "saved"."""
 
 import json
 import sys
@@ -14,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.periods import is_period, period_message
 from imports.services import import_file
+from imports.services.mappings import MappingError, read_mapping
 
 
 class Command(BaseCommand):
@@ -26,6 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="Ghi các ô hợp lệ, bỏ qua ô lỗi")
         parser.add_argument("--user", help="Nhập với quyền của người dùng này")
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
+        parser.add_argument("--mapping", help="Tệp JSON chỉ rõ chỉ tiêu của từng cột, đơn vị của từng dòng")
+        parser.add_argument("--remember", action="store_true", help="Lưu ánh xạ --mapping cho lần nhập sau")
 
     def _fail(self, options, code, message):
         if options["json"]:
@@ -55,6 +67,19 @@ class Command(BaseCommand):
             self.stderr.write(message)
         sys.exit(code)
 
+    def _read_mapping(self, options) -> dict:
+        path = Path(options["mapping"])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            self._fail(options, 2, f"Không tìm thấy tệp ánh xạ {path}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            self._fail(options, 1, f"Tệp ánh xạ {path} không phải JSON hợp lệ: {exc}")
+        try:
+            return read_mapping(data)
+        except MappingError as exc:
+            self._fail(options, 1, str(exc))
+
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
@@ -68,6 +93,11 @@ class Command(BaseCommand):
                 user = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist:
                 self._fail(options, 1, f"Không có người dùng '{options['user']}'")
+        mapping = None
+        if options.get("mapping"):
+            mapping = self._read_mapping(options)
+        elif options.get("remember"):
+            self._fail(options, 1, "--remember cần kèm --mapping FILE")
         outcome = import_file(
             path,
             period=period,
@@ -76,6 +106,8 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
             source_kind="cli",
+            mapping=mapping,
+            remember_mapping=options.get("remember", False),
         )
         if options["json"]:
             self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False, default=str))

@@ -11,7 +11,8 @@ from rest_framework.response import Response
 
 from core.api import PAGE_PARAMETERS, ApiPagination, ApiView
 
-from ...choices import GROUP_LABELS
+from ...choices import GROUP_LABELS, Aggregation
+from ...coverage import Coverage
 from ...models import Completeness, ProvinceAggregate
 from ...status import CompletenessSummary
 from ..filtersets import AggregateFilterSet, PeriodField, PeriodsField
@@ -27,6 +28,8 @@ AGGREGATE_KEYS = (
     "computed",
     "printed",
     "unit_count",
+    "covered",
+    "expected",
     "mismatch",
     "message",
 )
@@ -37,16 +40,36 @@ AGGREGATE_EXPRESSIONS = (
     as_float("computed", 6),
     as_float("printed"),
     "unit_count",
+    "covered",
+    "expected",
     "mismatch",
     "message",
 )
+
+
+def _with_coverage(row: dict) -> dict:
+    """`partial`: fewer units in the roll-up than must report; `coverage`: their share (0-1), null when
+    unknown; a partial sum is not the province total, so `province_total` is null then (it is the
+    printed total, or the complete roll-up)."""
+    covered, expected = row["covered"], row["expected"]
+    row["partial"] = covered < expected
+    row["coverage"] = round(covered / expected, 4) if expected else None
+    withheld = row["partial"] and row["aggregation"] == Aggregation.SUM
+    row["coverage_text"] = Coverage(covered, expected).text if expected else ""
+    row["province_total"] = (
+        row["printed"] if row["printed"] is not None else (None if withheld else row["computed"])
+    )
+    return row
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="Tổng hợp toàn tỉnh: tổng tính được bên cạnh tổng in trong báo cáo",
         description="Tổng toàn tỉnh tính từ số liệu đã công bố của các đơn vị, đặt cạnh số tỉnh in trong báo cáo; "
-        "lệch quá mức làm tròn thì mismatch = true kèm lời giải thích.",
+        "lệch quá mức làm tròn thì mismatch = true kèm lời giải thích. covered/expected: số đơn vị phải báo cáo "
+        "đã có trong tổng / số đơn vị phải báo cáo; partial = true khi chưa đủ. province_total là số toàn tỉnh "
+        "dùng được: số tỉnh in, hoặc tổng tính được, nhưng không bao giờ là tổng cộng dồn của một tháng chưa đủ "
+        "đơn vị (khi đó null).",
         tags=TAGS,
         parameters=[
             OpenApiParameter("indicator", str, many=True, description="mã chỉ tiêu, lặp lại được"),
@@ -69,7 +92,7 @@ class AggregateListView(ApiView):
         paginator = ApiPagination()
         rows = paginator.paginate_rows(
             lambda start, stop: [
-                dict(zip(AGGREGATE_KEYS, r, strict=True))
+                _with_coverage(dict(zip(AGGREGATE_KEYS, r, strict=True)))
                 for r in qs[start:stop].values_list(*AGGREGATE_EXPRESSIONS)
             ],
             qs.count,

@@ -1,0 +1,100 @@
+"""Time windows printed in headers: which span of time a column's figures cover.
+
+A header's window decides which indicator of a quantity the column is: the month (`tháng 11`,
+`11/2023`, `trong kỳ`, `trong tháng`, `từ ngày 01/11 đến 30/11`, `01/11-30/11`), the year to date
+(`từ đầu năm`, `lũy kế năm`, `năm 2023`, `đến ngày 30/11/2023`, a range starting 01/01), since the
+start (`lũy kế từ năm 2022`, `từ khi triển khai`), one day (`28/09/2023`), or a part of a month or a
+span across months that is none of these (`riêng ngày 18/08 đến ngày 04/10`).
+
+Everything works on folded text (`core.text.fold`: `11/2023` is `11 2023`). Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from core.text import has
+
+
+class Window(StrEnum):
+    MONTH = "month"
+    YTD = "ytd"
+    SINCE_START = "since_start"
+    DAY = "day"
+    PART = "part"  # a span that is neither one whole month nor from 1 January
+
+    @property
+    def label(self) -> str:
+        return WINDOW_LABELS[self]
+
+
+WINDOW_LABELS = {
+    Window.MONTH: "trong tháng",
+    Window.YTD: "lũy kế từ đầu năm",
+    Window.SINCE_START: "lũy kế từ khi bắt đầu",
+    Window.DAY: "một ngày",
+    Window.PART: "một khoảng thời gian khác",
+}
+
+_D = r"(\d{1,2})"
+_Y = r"(?:\s+(\d{4}))?"
+# 'tu ngay 01 11 2023 den ngay 30 11 2023', 'tu 01 11 den 30 11', '01 11 30 11 2023' (from 01/11-30/11/2023)
+_RANGE = re.compile(
+    rf"(?:tu\s+(?:ngay\s+)?)?{_D}\s+{_D}{_Y}\s+(?:den\s+(?:het\s+)?(?:ngay\s+)?)?{_D}\s+{_D}{_Y}(?!\s*\d)"
+)
+_UNTIL = re.compile(r"(?:den|tinh den|den het)\s+(?:ngay\s+)?\d{1,2}\s+\d{1,2}(?:\s+\d{4})?")
+_DATE = re.compile(r"(?<!\d )\b\d{1,2}\s+\d{1,2}\s+\d{4}\b")
+_MONTH_YEAR = re.compile(r"(?<!\d )\b(?:0?[1-9]|1[0-2])\s+\d{4}\b|\bthang\s+\d{1,2}\b")
+_SINCE_YEAR = re.compile(r"\btu\s+(?:dau\s+)?nam\s+(\d{4})\b|\btu\s+(\d{4})\b")
+_YEAR = re.compile(r"\bnam\s+\d{4}\b")
+
+MONTH_WORDS = ("trong thang", "trong ky", "ky bao cao", "trong ky bao cao", "phat sinh trong", "hang thang")
+YTD_WORDS = ("tu dau nam", "luy ke tu dau nam", "luy ke nam", "ca nam", "trong nam", "tinh tu dau nam")
+SINCE_WORDS = ("tu khi trien khai", "tu khi bat dau", "tu truoc den nay", "tu khi van hanh", "tong luy ke")
+
+
+def _range_window(m: re.Match) -> Window:
+    d1, m1, y1, d2, m2, y2 = m.groups()
+    d1, m1, d2, m2 = int(d1), int(m1), int(d2), int(m2)
+    if y1 and y2 and int(y1) < int(y2):
+        return Window.SINCE_START  # across years: not this year's figure
+    if (d1, m1) == (1, 1):
+        return Window.YTD
+    if m1 == m2 and d1 == 1 and d2 >= 28:
+        return Window.MONTH
+    return Window.PART
+
+
+def header_window(folded: str) -> Window | None:
+    """The window a folded header names, or None when it names none.
+
+    'hop khong giay thang 11' -> MONTH; 'tu dau nam den nay' -> YTD; 'tu ngay 01 11 den 30 11' -> MONTH;
+    'luy ke tu nam 2022' -> SINCE_START; '28 09 2023' -> DAY; 'so cuoc hop' -> None."""
+    f = folded
+    if not f:
+        return None
+    since = _SINCE_YEAR.search(f)
+    if has(f, *SINCE_WORDS):
+        return Window.SINCE_START
+    if has(f, *YTD_WORDS):
+        return Window.YTD
+    m = _RANGE.search(f)
+    if m:
+        return _range_window(m)
+    if since:
+        # 'lũy kế từ năm 2022', 'từ 2020': a start year; with 'từ đầu năm 2023' caught above as YTD
+        return Window.SINCE_START
+    if has(f, "luy ke"):
+        return Window.YTD  # a bare 'lũy kế' in a monthly table counts from 1 January
+    if _UNTIL.search(f):
+        return Window.YTD
+    if _MONTH_YEAR.search(f) or has(f, *MONTH_WORDS):
+        return Window.MONTH
+    if _YEAR.search(f):
+        return Window.YTD
+    if _DATE.search(f) or has(f, "trong ngay"):
+        return Window.DAY
+    if has(f, "rieng"):
+        return Window.PART
+    return None
