@@ -73,7 +73,7 @@ def test_an_unexpected_error_in_analysis_fails_the_batch_with_a_message_and_logs
     catalogue, client, staff, caplog, monkeypatch, django_capture_on_commit_callbacks
 ):
     # A bug somewhere in the layouts, stood in for by a parser that raises what no rule expects.
-    def broken(workbook):
+    def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(analysis_module, "parse_workbook", broken)
