@@ -321,23 +321,23 @@ def scaling(units: int, runs: int, sizes=(25, 100)):
     """B4b must follow the change, not the history: the same 60,000-value month after 1,000,000 stored
     values (25 months) and after 4,000,000 (100 months). The data set is rebuilt for each size, then
     one full recompute (untimed) leaves the series statistics the bulk path reads."""
-    results = {}
+    results = []
     for months in sizes:
         n = generate(months, units)
         print(f"{n:,} values; full recompute (untimed) …", flush=True)
         t = time.perf_counter()
         recompute_status.apply()
         print(f"  full recompute {time.perf_counter() - t:.1f} s; load {os.getloadavg()}", flush=True)
-        results[months] = (n, *b4b(months, runs))
+        results.append((months, n, *b4b(months, runs)))
     print()
     print(
         "| Benchmark | stored values | product min / median / max (s) | reference min / median / max (s) | ratio |"
     )
     print("|---|---|---|---|---|")
-    for months, (n, tp, tr, new) in results.items():
+    for months, n, tp, tr, new in results:
         print(row(f"B4b after {months} months ({new:,} new values)", tp, tr, n))
-    small, large = (statistics.median(results[m][1]) for m in sizes)
-    ref_small, ref_large = (statistics.median(results[m][2]) for m in sizes)
+    small, large = (statistics.median(r[2]) for r in results)
+    ref_small, ref_large = (statistics.median(r[3]) for r in results)
     print(f"\nB4b product {sizes[1]} / {sizes[0]} months (medians): {large / small:.2f}x (goal <= 1.25x)")
     print(f"B4b reference {sizes[1]} / {sizes[0]} months (medians): {ref_large / ref_small:.2f}x")
     print(f"load average after the runs: {os.getloadavg()}")

@@ -239,7 +239,11 @@ def read_number(
     except (InvalidOperation, ValueError, OverflowError):  # never an exception for what a cell holds
         return Reading(None, error=_not_a_number(raw))
     if reading.value is not None and abs(reading.value) >= MAX_MAGNITUDE:
-        return Reading(None, error=f'"{raw_text(raw)}" quá lớn (từ {format_vn(MAX_MAGNITUDE)} trở lên), không phải số liệu báo cáo')
+        return Reading(
+            None,
+            error=f'"{raw_text(raw)}" quá lớn (từ {format_vn(MAX_MAGNITUDE)} trở lên), không phải số liệu báo cáo',
+            flags=["too_large"],
+        )
     return reading
 
 

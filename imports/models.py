@@ -112,7 +112,7 @@ class SavedMapping(models.Model):
         related_name="saved_mappings",
     )
     fingerprint = models.CharField(_("dấu vân tay tiêu đề"), max_length=16)
-    sheet = models.CharField(_("sheet"), max_length=200, blank=True)
+    sheet = models.CharField(_("trang tính"), max_length=200, blank=True)
     # [{"key": folded header, "header": as printed, "indicator": code or null (ignore)}]
     columns = models.JSONField(_("các cột"), default=list, blank=True)
     # [{"key": folded label, "printed": as printed, "unit": code}]

@@ -292,6 +292,10 @@ class Answers:
     # `imports.vocabulary.Vocabulary`) and time window ("" month, "ytd", "since_start").
     vocabulary: object | None = None
     windows: dict[str, str] = field(default_factory=dict)
+    # For a one-unit sheet: a unit code from a printed name (None if no unit matches), and the
+    # uploader's only unit (None for staff, the system or a reporter of several units).
+    find_unit: object | None = None
+    default_unit: str | None = None
 
     def column(
         self, sheet: str, fingerprint: str, keys: list[str], saved_key: str = ""

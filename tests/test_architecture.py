@@ -127,3 +127,36 @@ def test_no_product_file_is_over_600_lines():
         if (n := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+WRITES = {"create", "update", "delete", "bulk_create", "bulk_update", "update_or_create", "get_or_create", "save"}
+DOOR = ROOT / "indicators" / "services"
+
+
+def _mentions_datavalue(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == "DataValue" for n in ast.walk(node))
+
+
+def _value_writes(path: Path) -> list[str]:
+    """`DataValue…​.create/update/delete/…(…)` and `DataValue(…).save()` calls, and SQL naming the table."""
+    tree = ast.parse(path.read_text())
+    hits = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+            if _mentions_datavalue(node.func.value):
+                hits.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.attr}()")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = " ".join(node.value.upper().split())
+            if any(f"{verb} INDICATORS_DATAVALUE" in text for verb in ("INTO", "UPDATE", "DELETE FROM")):
+                hits.append(f"{path.relative_to(ROOT)}:{node.lineno} SQL")
+    return hits
+
+
+def test_only_the_write_door_writes_datavalue_rows():
+    """`indicators.services.record_values` is the one writer of values (issue 14): no other product module
+    creates, updates, deletes or saves a `DataValue`, through the ORM or SQL naming its table."""
+    outside = [
+        hit for path in product_files() if DOOR not in path.parents for hit in _value_writes(path)
+    ]
+    assert outside == []
+    assert [hit for path in DOOR.rglob("*.py") for hit in _value_writes(path)] != []  # the check sees writes

@@ -1,5 +1,7 @@
 import json
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.periods import is_period, period_message
@@ -7,6 +9,7 @@ from core.periods import is_period, period_message
 from ..services.mappings import MappingError, read_mapping
 
 
+@extend_schema_field(OpenApiTypes.STR)  # JSON text in the multipart form (an object in JSON bodies)
 class MappingField(serializers.Field):
     """The column and unit mapping, as JSON text (a multipart form field) or an object."""
 

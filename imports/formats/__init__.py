@@ -26,6 +26,7 @@ from . import (
     media,
     software_usage,
     tax_payments,
+    transposed,
     wide_format,
 )
 from .base import fold
@@ -79,6 +80,9 @@ def parse_workbook(
     detections: list[Detection] = []
     for sheet in workbook.sheets:
         module, score = detect_layout(sheet)
+        if module is None:
+            score = transposed.detect(sheet, answers)
+            module = transposed if score else None
         if module is None:
             detections.append(Detection(sheet.name, None, "", 0))
             problems.append(

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('fingerprint', models.CharField(max_length=16, verbose_name='dấu vân tay tiêu đề')),
-                ('sheet', models.CharField(blank=True, max_length=200, verbose_name='sheet')),
+                ('sheet', models.CharField(blank=True, max_length=200, verbose_name='trang tính')),
                 ('columns', models.JSONField(blank=True, default=list, verbose_name='các cột')),
                 ('units', models.JSONField(blank=True, default=list, verbose_name='các đơn vị')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),

@@ -63,6 +63,14 @@ def sender_of(user) -> tuple[Unit | None, object | None]:
     return None, user
 
 
+def _only_unit(user) -> str | None:
+    """The uploader's only unit (a one-unit sheet without its name is this unit's), else None."""
+    if user is None or not getattr(user, "pk", None) or role_of(user) == Role.STAFF:
+        return None
+    codes = list(Unit.objects.writable_by(user).values_list("code", flat=True)[:2])
+    return codes[0] if len(codes) == 1 else None
+
+
 def _saved_for(user):
     unit, person = sender_of(user)
     return SavedMapping.objects.filter(unit=unit, user=person)
@@ -75,6 +83,8 @@ def build_answers(given: dict | None, user, catalogue: Catalogue) -> tuple[Answe
         kinds={code: KIND_OF_MEASURE.get(m.measure, "number") for code, m in catalogue.indicators.items()},
         vocabulary=Vocabulary.from_catalogue(Indicator.objects.values_list("code", "name", "headers")),
         windows={code: m.cumulative for code, m in catalogue.indicators.items()},
+        find_unit=lambda label: catalogue.units.match(label).code,
+        default_unit=_only_unit(user),
     )
     problems: list[RowError] = []
     for entry in (given or {}).get("columns", []):

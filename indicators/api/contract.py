@@ -284,7 +284,9 @@ class ValueSerializer(serializers.Serializer):
                 continue
             attrs[name] = None
             reading = read_number(str(text), kind if name == "value" else Kind.NUMBER)
-            if reading.error:
+            if "too_large" in reading.flags:
+                errors.append((name, TOO_LARGE))  # the API's one wording for a number past the columns
+            elif reading.error:
                 errors.append((name, _sentence(reading.error)))
             elif reading.value is None:
                 continue  # an empty text is no number, as null is

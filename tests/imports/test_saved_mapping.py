@@ -193,3 +193,20 @@ def test_a_one_column_sheet_that_imports_nothing_does_not_exit_0(catalogue, tmp_
         "Không có số liệu nào để nhập trong tệp này: không nhận ra cột số liệu nào (xem các cảnh báo); "
         "hãy chỉ rõ chỉ tiêu của các cột (ánh xạ cột)."
     ]
+
+
+def test_a_mapping_entry_that_matches_no_column_is_a_warning(catalogue, tmp_path):
+    path = dvctt_file(tmp_path, "dvctt.xlsx")
+    mapping = tmp_path / "m.json"
+    mapping.write_text(
+        json.dumps(
+            {"columns": [{"sheet": "DVCTT", "header": "Không có cột này", "indicator": None}]},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    code, result = run_cli(str(path), "--period", "2023-08", "--json", "--dry-run", "--mapping", str(mapping))
+    assert code == 0
+    assert [w["message"] for w in result["warnings"] if w["code"] == "mapping_unused"] == [
+        "Sheet 'DVCTT': Ánh xạ cột 'Không có cột này' không khớp cột nào của tệp"
+    ]

@@ -99,3 +99,43 @@ def test_a_sentence_over_the_label_column_and_an_empty_chi_tieu_column_still_imp
     ]
     assert [p.code for p in variant.problems] == [p.code for p in original.problems]
     assert [(m.header, m.how) for m in variant.mapping][0] == ("Chỉ tiêu", "ignored")
+
+
+TRANSPOSED = [
+    ["Báo cáo kết quả chuyển đổi số tháng 8/2023 của Sở Tài chính", "", ""],
+    ["", "", ""],
+    ["STT", "Nội dung", "Kết quả"],
+    [1, "Tỷ lệ văn bản điện tử được ký số", "90%"],
+    [2, "Tỷ lệ sử dụng thư điện tử công vụ", "97,5%"],
+    [3, "Số cuộc họp không giấy từ đầu năm", 12],
+    [4, "Số cuộc họp không giấy trong tháng", 3],
+    ["", "Người lập biểu", ""],
+]
+
+
+@pytest.mark.django_db
+def test_a_transposed_one_unit_sheet_imports_for_the_unit_its_title_names(catalogue):
+    outcome = import_file(build_xlsx({"STC": TRANSPOSED}), period="2023-08", filename="stc.xlsx")
+    assert outcome.status == "committed", outcome.errors
+    stored = {
+        v.indicator.code: v.value
+        for v in DataValue.objects.filter(unit__code="STC").select_related("indicator")
+    }
+    assert stored == {
+        "SW-ESIGN-RATE": D(90),
+        "SW-EMAIL-RATE": D("97.5"),
+        "SW-ECABINET-YTD": 12,
+        "SW-ECABINET": 3,
+    }
+    assert outcome.sheets[0]["layout"] == "transposed"
+
+
+@pytest.mark.django_db
+def test_a_transposed_sheet_without_a_unit_asks(catalogue):
+    rows = [["Báo cáo kết quả chuyển đổi số tháng 8/2023", "", ""], *TRANSPOSED[1:]]
+    outcome = import_file(build_xlsx({"X": rows}), period="2023-08", filename="x.xlsx")
+    assert outcome.status == "rejected"
+    assert [e["message"] for e in outcome.errors] == [
+        "Sheet 'X': Không rõ bảng này là số liệu của đơn vị nào (tiêu đề không ghi tên đơn vị); hãy ghi tên "
+        "đơn vị vào tiêu đề hoặc tải lên bằng tài khoản của đơn vị."
+    ]
