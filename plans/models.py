@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import MAX_YEAR, MIN_YEAR, QUARTER_REGEX, quarter_label, quarter_year
+from core.reviews import ReviewedReport
 from core.roles import Role, role_of
 from indicators.choices import Pillar
 from units.models import Unit
@@ -119,7 +120,7 @@ class QuarterReportQuerySet(models.QuerySet):
         return self.filter(state=ReportState.APPROVED)
 
 
-class QuarterReport(models.Model):
+class QuarterReport(ReviewedReport):
     """A member agency's report of its tasks for one quarter: the unit of submission and approval.
 
     One per (unit, quarter). `deadline` is fixed when the report is created (a later change of the
@@ -133,29 +134,7 @@ class QuarterReport(models.Model):
     )
     quarter = models.CharField(_("quý"), max_length=7)
     state = models.CharField(_("trạng thái"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT)
-    deadline = models.DateField(_("hạn báo cáo"))
-    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người gửi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người duyệt"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     comment = models.TextField(_("ý kiến của Sở TT&TT"), blank=True)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = QuarterReportQuerySet.as_manager()
 

@@ -5,12 +5,12 @@ door's approval lock read it. The workflow that moves it (submit, approve, retur
 app's; evidence files and reminders are `entry` models.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import PERIOD_REGEX
+from core.reviews import ReviewedReport
 
 
 class SubmissionState(models.TextChoices):
@@ -35,7 +35,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(period=period)
 
 
-class Submission(models.Model):
+class Submission(ReviewedReport):
     """A unit's report for one month, as it moves draft → submitted → approved / returned.
 
     There is no row for values only staff wrote (the Sở TT&TT keys the compiled report itself):
@@ -48,29 +48,6 @@ class Submission(models.Model):
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT
     )
-    deadline = models.DateField(_("hạn báo cáo"))
-    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người gửi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người duyệt"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    comment = models.TextField(_("ý kiến"), blank=True)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()
 
