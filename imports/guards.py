@@ -175,22 +175,23 @@ def _greater_letters(n: int) -> str:
 
 
 @lru_cache(maxsize=256)
-def _beyond(rows: int, columns: int) -> re.Pattern:
-    """A cell reference `r="…"` after the given last row or last column. The pattern starts with a
-    literal (`r="`), which the regex engine looks for as a substring: a search that finds nothing runs
-    at memchr speed rather than cell by cell."""
+def _suspect(prefix: bytes, rows: int, columns: int) -> re.Pattern:
+    """A cell tag the fast path cannot pass: one whose first attribute is not its reference `r` (or
+    that has none: the exact walk is needed), or whose reference lies after the given last row or
+    last column. The pattern starts with a literal (`<c`), which the regex engine looks for as a
+    substring, so one search visits each cell tag once and fails fast on ordinary cells."""
     return re.compile(
-        b'r="(?:' + _greater_letters(columns).encode() + rb"\d|[A-Z]{1,3}" + _greater_number(rows).encode() + b'")'
+        b"<"
+        + re.escape(prefix)
+        + rb'c(?:(?! r=")(?=[\s>/])| r="(?:'
+        + _greater_letters(columns).encode()
+        + rb"\d|[A-Z]{1,3}"
+        + _greater_number(rows).encode()
+        + b'"))'
     )
 
 
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
-
-
-@lru_cache(maxsize=8)
-def _unreferenced(prefix: bytes) -> re.Pattern:
-    """A cell tag whose first attribute is not its reference `r` (or that has none)."""
-    return re.compile(b"<" + re.escape(prefix) + rb'c(?! r=")(?=[\s>/])')
 _REF_VALUE = re.compile(rb'r="([A-Z]*)(\d+)"')
 _ALL_REFS = re.compile(rb'\br="([A-Z]{0,3})(\d+)"')
 
@@ -213,27 +214,29 @@ class SheetBounds:
     """Feed a sheet's XML in chunks; `rows` and `columns` are then the 1-based last row and column of
     its used range as calamine would see it (a sound upper bound).
 
-    Fast path (every row and cell tag carries its `r` reference, as Excel, LibreOffice, openpyxl and
-    XlsxWriter write them): the last `<row r=…>` of a chunk gives the running row bound, then one regex
-    search looks for any reference beyond it (rows written out of order) and one for a column beyond
-    the running column bound; both fail fast on ordinary cells, so a chunk is scanned about twice by
-    the regex engine and never cell by cell in Python. Otherwise the tags are walked the way calamine
-    places them (a row or cell without `r` takes the next position)."""
+    Fast path (every cell tag carries its `r` reference first, as Excel, LibreOffice, openpyxl and
+    XlsxWriter write them): the last cell of a chunk gives the running row bound, then one regex
+    search looks for a cell tag without its reference or with a reference beyond the running bounds
+    (rows written out of order, a wider row); it fails fast on ordinary cells, so a chunk is scanned
+    once by the regex engine and never cell by cell in Python. Otherwise the chunk's tags are walked
+    the way calamine places them (a row or cell without `r` takes the next position)."""
 
     def __init__(self):
         self.rows = self.columns = 0
         self._tail = b""
         self._prefix: bytes | None = None
-        self._col = 0  # the walk's column in the current row
+        self._row = 0  # the position of the last row or cell seen, for tags without a reference
+        self._col = 0
 
     def feed(self, chunk: bytes) -> None:
         buf = self._tail + chunk
         cut = buf.rfind(b"<")
-        if 0 < cut and len(buf) - cut < 4096:  # keep an unfinished tag for the next chunk
+        if 0 <= cut and len(buf) - cut < 4096:  # keep an unfinished tag for the next chunk
             buf, self._tail = buf[:cut], buf[cut:]
         else:
             self._tail = b""
-        self._scan(buf)
+        if buf:
+            self._scan(buf)
 
     def close(self) -> None:
         if self._tail:
@@ -241,23 +244,27 @@ class SheetBounds:
             self._tail = b""
 
     def _scan(self, buf: bytes) -> None:
-        if self._prefix is None:
+        if self._prefix is None:  # the root's namespace prefix, once a chunk holds the root
             m = _ROOT.search(buf)
-            self._prefix = (m.group(1) or b"") if m else b""
-        p = self._prefix
-        cell_tag = b"<" + p + b"c"
-        if _unreferenced(p).search(buf):  # a cell without its reference first: the exact walk
-            self._walk(buf, p)
-            return
-        last = buf.rfind(cell_tag + b' r="')  # rows come in order: the last cell's row bounds the chunk's
-        if last >= 0 and (m := _REF_VALUE.match(buf, last + len(cell_tag) + 1)):
-            self.rows = max(self.rows, int(m.group(2)))
+            if m:
+                self._prefix = m.group(1) or b""
+        p = self._prefix or b""
+        cell_tag = b"<" + p + b'c r="'
+        # rows come in order: the last cell's row bounds the chunk's (and places the next chunk's
+        # cells without a reference, should there be any)
+        last = buf.rfind(cell_tag)
+        tail = _REF_VALUE.match(buf, last + len(cell_tag) - 3) if last >= 0 else None
+        if tail:
+            self.rows = max(self.rows, int(tail.group(2)))
         pos, steps = 0, 0
-        while m := _beyond(self.rows, self.columns).search(buf, pos):
+        while m := _suspect(p, self.rows, self.columns).search(buf, pos):
             pos = m.end()
-            if buf[m.start() - 1 : m.start()] not in (b" ", b"\t", b"\n", b"\r") or _valueless(buf, pos):
+            if not buf.startswith(cell_tag, m.start()):  # a cell without its reference first
+                self._walk(buf, p)
+                return
+            if _valueless(buf, pos):
                 continue
-            ref = _REF_VALUE.match(buf, m.start())
+            ref = _REF_VALUE.match(buf, m.start() + len(cell_tag) - 3)
             self.rows, self.columns = max(self.rows, int(ref.group(2))), max(self.columns, _ref_index(ref.group(1)))
             steps += 1
             if steps > 16:  # references rising all along the chunk: take them all at once
@@ -265,7 +272,9 @@ class SheetBounds:
                     if not _valueless(buf, r.end()):
                         self.rows = max(self.rows, int(r.group(2)))
                         self.columns = max(self.columns, _ref_index(r.group(1)))
-                return
+                break
+        if tail:
+            self._row, self._col = int(tail.group(2)), _ref_index(tail.group(1))
 
     def _walk(self, buf: bytes, p: bytes) -> None:
         tag = re.compile(rb"<(" + re.escape(p) + rb"(?:row|c))(?=[\s>/])([^>]*)")
@@ -273,7 +282,10 @@ class SheetBounds:
             attrs = m.group(2)
             ref = _ALL_REFS.search(b" " + attrs)
             if m.group(1).endswith(b"row"):
-                self.rows = int(ref.group(2)) if ref else self.rows + 1
+                # the running maximum is kept apart from the current row: rows out of order must
+                # not lower the bound
+                self._row = int(ref.group(2)) if ref else self._row + 1
+                self.rows = max(self.rows, self._row)
                 self._col = 0
                 continue
             if attrs.endswith(b"/"):

@@ -11,13 +11,15 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
 from imports.guards import SheetBounds, SheetLimits
 from imports.models import ImportBatch
-from imports.types import WorkbookError
+from imports.types import WorkbookError, column_letter
 from imports.workbook import read_workbook
 from indicators.models import DataValue
 from tests.api.conftest import token_client
@@ -142,3 +144,52 @@ def test_web_upload_api_and_cli_refuse_it_and_store_nothing(client, staff, tmp_p
     assert code == 2
     assert json.loads(out)["errors"][0]["message"] == XFD_MESSAGE
     assert DataValue.objects.count() == 0
+
+
+def test_rows_out_of_order_without_references_keep_the_bound():
+    # Cells without their reference are placed by the row tags; a later row tag with a lower number
+    # must not lower the bound already found (before: the bound became 1 and 1,000 rows slipped past
+    # the row limit).
+    xml = (
+        b'<worksheet><sheetData><row r="1000"><c t="n"><v>1</v></c><c><v>2</v></c></row>'
+        b'<row r="1"><c><v>1</v></c></row></sheetData></worksheet>'
+    )
+    bounds = SheetBounds()
+    bounds.feed(xml)
+    bounds.close()
+    assert (bounds.rows, bounds.columns) == (1000, 2)
+
+
+@given(
+    cells=st.lists(st.tuples(st.integers(1, 5000), st.integers(1, 60)), min_size=1, max_size=60),
+    chunk=st.integers(7, 400),
+    shuffle=st.booleans(),
+)
+@settings(max_examples=200, deadline=None)
+def test_the_bounds_match_every_reference_in_any_order_and_chunking(cells, chunk, shuffle):
+    # Every cell carries its reference (the fast path); written in row order or not, fed in chunks of
+    # any size, the bounds are the largest row and column of a cell with a value.
+    ordered = sorted(set(cells)) if not shuffle else list(dict.fromkeys(cells))
+    xml = b"<worksheet><sheetData>" + b"".join(
+        b'<row r="%d"><c r="%s%d"><v>1</v></c></row>' % (r, column_letter(c).encode(), r) for r, c in ordered
+    ) + b"</sheetData></worksheet>"
+    bounds = SheetBounds()
+    for k in range(0, len(xml), chunk):
+        bounds.feed(xml[k : k + chunk])
+    bounds.close()
+    assert (bounds.rows, bounds.columns) == (max(r for r, _ in ordered), max(c for _, c in ordered))
+
+
+def test_a_prefixed_sheet_fed_in_small_pieces_keeps_its_bounds():
+    # The root's namespace prefix is learnt from the chunk that holds the root, not from the first
+    # piece (an XML declaration alone); before, the prefix was taken as none and no cell was seen.
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="urn:x"><x:sheetData>'
+        b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+        b'<x:row r="5"><x:c r="C5"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    bounds = SheetBounds()
+    for k in range(0, len(xml), 5):
+        bounds.feed(xml[k : k + 5])
+    bounds.close()
+    assert (bounds.rows, bounds.columns) == (5, 3)
