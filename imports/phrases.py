@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -34,7 +34,9 @@ def load_phrases(path: Path = LAYOUT_PHRASES_CSV) -> Mapping[tuple[str, str], tu
         lines = [(n, line) for n, line in enumerate(fh, start=1) if not line.lstrip().startswith("#")]
     reader = csv.DictReader(line for _n, line in lines)
     if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise ValueError(f"{Path(path).name}: cột phải là {','.join(COLUMNS)}, không phải {reader.fieldnames}")
+        raise ValueError(
+            f"{Path(path).name}: cột phải là {','.join(COLUMNS)}, không phải {reader.fieldnames}"
+        )
     table: dict[tuple[str, str], dict[str, None]] = {}
     for row in reader:
         n = lines[reader.line_num - 1][0]
@@ -46,7 +48,7 @@ def load_phrases(path: Path = LAYOUT_PHRASES_CSV) -> Mapping[tuple[str, str], tu
     return MappingProxyType({k: tuple(v) for k, v in table.items()})
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrases(layout: str, key: str) -> tuple[str, ...]:
     """The folded phrases of `layout`'s `key`: `has(f, *phrases("hotline", "HOT-SPAM"))`."""
     table = load_phrases(_path)
@@ -56,7 +58,7 @@ def phrases(layout: str, key: str) -> tuple[str, ...]:
         raise LookupError(f"{_path.name} has no phrases for layout {layout!r}, key {key!r}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrase_set(layout: str, key: str) -> frozenset[str]:
     """The same phrases as a set, for keys matched against a whole cell (`fold(cell) in …`)."""
     return frozenset(phrases(layout, key))
