@@ -7,6 +7,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
+from ..phrases import phrases
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, header_text, parse_unit_table, unit_table
@@ -18,9 +19,9 @@ INDICATOR = "APP-BPTODAY-USERS"
 
 def classify(col: Column, table: UnitTable) -> Role | None | str:
     f = col.all_folded
-    if has(f, "tang them", "so voi bao cao", "so voi thang", "tang giam", "so voi ky truoc"):
+    if has(f, *phrases(LAYOUT, "increment")):
         return Role(INDICATOR, Kind.COUNT, derived="increment")
-    if has(f, "nguoi dung", "nguoi su dung", "so tai khoan", "luot cai dat", "so luot tai"):
+    if has(f, *phrases(LAYOUT, "APP-BPTODAY-USERS")):
         return Role(INDICATOR, Kind.COUNT)
     return None
 
@@ -33,7 +34,7 @@ def detect(sheet: SheetData) -> int:
     if not any(isinstance(r, Role) and r.derived is None for r in roles):
         return 0
     score = 2
-    if has(header_text(sheet), "binh phuoc today", "binhphuoc today", "ung dung"):
+    if has(header_text(sheet), *phrases(LAYOUT, "title")):
         score += 1
     return score
 

@@ -27,6 +27,7 @@ from core.numbers import (
 )
 from core.text import fold as fold_text
 
+from ..phrases import phrase_set
 from ..types import (
     Answers,
     CellRef,
@@ -41,7 +42,7 @@ from ..types import (
 from ..vocabulary import expand
 from ..workbook import SheetData
 from .columns import Role, fingerprint, resolve_columns, vocabulary_reading
-from .labels import TOTAL_LABELS, find_label_column
+from .labels import find_label_column
 from .table_ends import end_of_table, is_table_end
 
 
@@ -60,31 +61,13 @@ FRACTION_EVIDENCE = 3
 
 
 def is_total_label(label: str) -> bool:
-    return fold(label) in TOTAL_LABELS
+    return fold(label) in phrase_set("labels", "total")
 
 
 def is_other_total(label: str) -> bool:
     """'Tổng Thuế và Phí, lệ phí': a combined total that is not a unit and maps to nothing."""
     f = fold(label)
-    return f.startswith("tong ") and f not in TOTAL_LABELS
-
-
-UNIT_HEADERS = {
-    "don vi",
-    "ten don vi",
-    "huyen",
-    "ten huyen",
-    "don vi bao cao",
-    "co quan don vi",
-    "co quan",
-    "dia phuong",
-    "ten co quan don vi",
-    "ten co quan",
-    "huyen thi xa thanh pho",
-    "don vi huyen",
-    "ten dia phuong",
-}
-STT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "#", ""}
+    return f.startswith("tong ") and f not in phrase_set("labels", "total")
 
 
 @dataclass
@@ -121,11 +104,12 @@ class UnitTable:
 def find_unit_header(sheet: SheetData, max_rows: int = 15) -> tuple[int, int] | None:
     """(row, column) of the header cell of the unit-name column: a cell saying so ('Đơn vị', 'TÊN ĐƠN
     VỊ', 'HUYỆN'), else the column whose cells read as unit names (`labels.find_label_column`)."""
+    unit_headers = phrase_set("base", "unit-header")
     for r in range(min(max_rows, sheet.height)):
         for c in range(min(sheet.width, 6)):
             if sheet.anchor(r, c) != (r, c):
                 continue
-            if fold(sheet.raw(r, c)) in UNIT_HEADERS:
+            if fold(sheet.raw(r, c)) in unit_headers:
                 return r, c
     return find_label_column(sheet)
 
@@ -539,9 +523,6 @@ def date_window(folded: str) -> tuple[tuple[int, int, int], tuple[int, int, int]
 
 # ---- two-column tables: `Chỉ tiêu | Số liệu` --------------------------------------------------
 
-LABEL_HEADERS = {"chi tieu", "noi dung", "ten chi tieu", "noi dung chi tieu"}
-VALUE_HEADERS = {"so lieu", "gia tri", "ket qua", "so luong", "so lieu bao cao"}
-
 
 @dataclass
 class LabelTable:
@@ -551,15 +532,16 @@ class LabelTable:
 
 
 def label_table(sheet: SheetData, max_rows: int = 15) -> LabelTable | None:
+    label_headers, value_headers = phrase_set("base", "label-header"), phrase_set("base", "value-header")
     for r in range(min(max_rows, sheet.height)):
         label_col = value_col = None
         for c in range(min(sheet.width, 10)):
             if sheet.anchor(r, c) != (r, c):
                 continue
             f = fold(sheet.raw(r, c))
-            if f in LABEL_HEADERS and label_col is None:
+            if f in label_headers and label_col is None:
                 label_col = c
-            elif f in VALUE_HEADERS and value_col is None:
+            elif f in value_headers and value_col is None:
                 value_col = c
         if label_col is not None and value_col is not None:
             return LabelTable(r, label_col, value_col)

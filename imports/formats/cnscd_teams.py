@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
+from ..phrases import phrases
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, distinct_indicators, header_text, parse_unit_table, unit_table
@@ -16,16 +17,20 @@ TITLE = "Tổ Công nghệ số cộng đồng"
 
 def classify(col: Column, table: UnitTable) -> Role | None | str:
     f = col.all_folded
-    hamlet = has(f, "ap", "thon", "thon ap", "khu pho", "to ap")
-    if has(f, "thanh vien"):
+    hamlet = has(f, *phrases(LAYOUT, "hamlet"))
+    if has(f, *phrases(LAYOUT, "members")):
         return Role(
-            "CNS-HAMLET-MEMBERS" if hamlet and not has(f, "cap xa") else "CNS-COMMUNE-MEMBERS", Kind.COUNT
+            "CNS-HAMLET-MEMBERS"
+            if hamlet and not has(f, *phrases(LAYOUT, "commune"))
+            else "CNS-COMMUNE-MEMBERS",
+            Kind.COUNT,
         )
-    if has(f, "ti le", "ty le", "dat ti le", "dat ty le"):
+    if has(f, *phrases(LAYOUT, "CNS-COMMUNE-TEAM-RATE")):
         return Role("CNS-COMMUNE-TEAM-RATE", Kind.PERCENT)
-    if has(f, "to"):
+    if has(f, *phrases(LAYOUT, "teams")):
         return Role(
-            "CNS-HAMLET-TEAMS" if hamlet and not has(f, "cap xa") else "CNS-COMMUNE-TEAMS", Kind.COUNT
+            "CNS-HAMLET-TEAMS" if hamlet and not has(f, *phrases(LAYOUT, "commune")) else "CNS-COMMUNE-TEAMS",
+            Kind.COUNT,
         )
     return None
 
@@ -37,7 +42,7 @@ def detect(sheet: SheetData) -> int:
     n = distinct_indicators(table, classify)
     if n < 2:
         return 0
-    bonus = 2 if has(header_text(sheet), "cong nghe so cong dong", "cnscd", "to cong nghe so") else 0
+    bonus = 2 if has(header_text(sheet), *phrases(LAYOUT, "title")) else 0
     return n + bonus
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from core.numbers import Kind
 from core.text import fold, has
 
+from ..phrases import phrases
 from ..types import (
     HOW_CATALOGUE,
     HOW_IGNORED,
@@ -59,7 +60,6 @@ class Ask:
     message: str
 
 
-DERIVED_WORDS = ("so voi", "tang giam", "tang them", "dat khong dat", "danh gia", "xep loai")
 CUMULATIVE_OF_WINDOW = {Window.MONTH: "", Window.YTD: "ytd", Window.SINCE_START: "since_start"}
 
 
@@ -71,7 +71,7 @@ def vocabulary_reading(col, answers: Answers | None, header: str) -> Role | Ask 
     if vocabulary is None:
         return None
     text = expand(fold(" ".join(col.parts)))
-    if has(text, *DERIVED_WORDS):
+    if has(text, *phrases("columns", "derived")):
         return None  # a printed comparison of a figure ("so với tháng trước"), not the figure
     found = vocabulary.candidates(text)
     window = header_window(text)

@@ -15,9 +15,10 @@ from decimal import Decimal
 from core.numbers import Kind, format_vn, raw_text, read_number
 from core.text import has
 
+from ..phrases import phrase_set, phrases
 from ..types import Answers, CellRef, DTIRow, SheetResult
 from ..workbook import SheetData
-from .base import UNIT_HEADERS, ParseContext, fold, header_text
+from .base import ParseContext, fold, header_text
 
 LAYOUT = "dti_scores"
 TITLE = "Bảng xếp hạng chỉ số DTI"
@@ -53,19 +54,20 @@ def pillar_for(header: str) -> str | None:
 
 
 def _header(sheet: SheetData):
+    unit_headers = phrase_set("base", "unit-header")
     for r in range(min(10, sheet.height)):
         pillars, unit_col, total, group, rank = {}, None, None, None, None
         for c in range(sheet.width):
             f = fold(sheet.value(r, c))
             if not f:
                 continue
-            if f in UNIT_HEADERS and unit_col is None:
+            if f in unit_headers and unit_col is None:
                 unit_col = c
-            elif has(f, "tong diem", "tong") and total is None:
+            elif has(f, *phrases(LAYOUT, "total")) and total is None:
                 total = c
-            elif has(f, "xep loai", "nhom", "muc do", "phan loai") and group is None:
+            elif has(f, *phrases(LAYOUT, "group")) and group is None:
                 group = c
-            elif has(f, "xep hang", "thu hang", "hang") and rank is None:
+            elif has(f, *phrases(LAYOUT, "rank")) and rank is None:
                 rank = c
             elif isinstance(sheet.value(r, c), str):  # a pillar header is text, never a number
                 p = pillar_for(sheet.value(r, c))
@@ -80,7 +82,7 @@ def detect(sheet: SheetData) -> int:
     found = _header(sheet)
     if not found:
         return 0
-    return 5 + len(found[2]) + (3 if has(header_text(sheet), "dti", "chi so chuyen doi so") else 0)
+    return 5 + len(found[2]) + (3 if has(header_text(sheet), *phrases(LAYOUT, "title")) else 0)
 
 
 def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
@@ -111,7 +113,7 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
         total_raw = raw_text(sheet.value(r, tc)) if tc is not None else ""
         starred = "*" in total_raw
         total = read_number(total_raw.replace("*", "").strip(), Kind.NUMBER).value if total_raw else None
-        if has(f, "diem toi da", "toi da"):
+        if has(f, *phrases(LAYOUT, "maximum")):
             maxima = scores
             max_total = total if total is not None else sum(scores.values(), Decimal(0))
             continue

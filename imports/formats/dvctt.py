@@ -12,6 +12,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
+from ..phrases import phrase_set, phrases
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, parse_unit_table, strip_parens, unit_table
@@ -21,9 +22,9 @@ TITLE = "Dịch vụ công trực tuyến"
 
 
 def _indicator(text: str) -> str | None:
-    if has(text, "phat sinh ho so", "co phat sinh ho so", "phat sinh"):
+    if has(text, *phrases(LAYOUT, "DVC-SVC-RATE")):
         return "DVC-SVC-RATE"
-    if has(text, "ho so xu ly truc tuyen", "xu ly truc tuyen", "ho so xu ly"):
+    if has(text, *phrases(LAYOUT, "DVC-FILE-RATE")):
         return "DVC-FILE-RATE"
     return None
 
@@ -35,19 +36,15 @@ def classify(col: Column, table: UnitTable) -> Role | None | str:
         return None
     group = strip_parens(col.parts[0])
     leaf = folded[-1] if len(folded) > 1 else ""
-    if leaf and has(
-        leaf, "so voi bao cao", "so voi ky truoc", "so voi thang", "tang giam", "so voi bao cao chuyen de"
-    ):
+    if leaf and has(leaf, *phrases(LAYOUT, "change")):
         return Role(
             indicator, Kind.PERCENT, derived="change", display=f"{group} / {strip_parens(col.parts[-1])}"
         )
-    if leaf and (
-        has(leaf, "so voi chi tieu", "danh gia", "dat khong dat") or leaf in {"dat", "so voi muc tieu"}
-    ):
+    if leaf and (has(leaf, *phrases(LAYOUT, "status")) or leaf in phrase_set(LAYOUT, "status-cell")):
         return Role(
             indicator, Kind.PERCENT, derived="status", display=f"{group} / {strip_parens(col.parts[-1])}"
         )
-    if not leaf or has(leaf, "ket qua", "ket qua thuc hien", "ty le", "ti le", "thuc hien"):
+    if not leaf or has(leaf, *phrases(LAYOUT, "value")):
         return Role(indicator, Kind.PERCENT, display=group)
     return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
+from ..phrases import phrases
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import (
@@ -31,19 +32,19 @@ TITLE = "Tổng đài 1022"
 
 def indicator_for(label: str) -> str | None:
     f = fold(label)
-    if has(f, "qua han"):
-        if has(f, "chuyen vien", "8 gio"):
+    if has(f, *phrases(LAYOUT, "late")):
+        if has(f, *phrases(LAYOUT, "HOT-LATE-STAFF")):
             return "HOT-LATE-STAFF"
-        if has(f, "lanh dao", "48 gio"):
+        if has(f, *phrases(LAYOUT, "HOT-LATE-LEAD")):
             return "HOT-LATE-LEAD"
         return None
-    if has(f, "tin rac", "rac"):
+    if has(f, *phrases(LAYOUT, "HOT-SPAM")):
         return "HOT-SPAM"
-    if has(f, "dang xu ly", "chua xu ly", "dang giai quyet"):
+    if has(f, *phrases(LAYOUT, "HOT-OPEN")):
         return "HOT-OPEN"
-    if has(f, "da xu ly", "xu ly xong", "da giai quyet"):
+    if has(f, *phrases(LAYOUT, "HOT-DONE")):
         return "HOT-DONE"
-    if has(f, "tiep nhan", "da tiep nhan", "tong so tin", "phan anh"):
+    if has(f, *phrases(LAYOUT, "HOT-RECEIVED")):
         return "HOT-RECEIVED"
     return None
 
@@ -55,7 +56,7 @@ def detect(sheet: SheetData) -> int:
     n = sum(1 for _, label in label_rows(sheet, table) if indicator_for(label))
     if not n:
         return 0
-    return n + (3 if has(header_text(sheet), "1022", "tong dai") else 0)
+    return n + (3 if has(header_text(sheet), *phrases(LAYOUT, "title")) else 0)
 
 
 def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
@@ -73,7 +74,7 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
         f = fold(label)
         indicator = indicator_for(label)
         window = date_window(f)
-        if window is None and not has(f, "tu dau nam", "luy ke"):
+        if window is None and not has(f, *phrases(LAYOUT, "ytd")):
             if sheet.raw(r, table.value_col) not in ("", None):
                 ctx.warn(
                     r,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from core.numbers import Kind, raw_text, read_number
 from core.text import has, has_all
 
+from ..phrases import phrase_set, phrases
 from ..types import Answers, CellRef, ParsedValue, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, fold, header_text
@@ -24,49 +25,64 @@ from .base import ParseContext, Role, fold, header_text
 LAYOUT = "kh57_results"
 TITLE = "Kết quả chỉ tiêu Kế hoạch 57/KH-UBND"
 
-# (code, test on the folded row text). Order matters: specific before general.
+# (code, test on the folded row text). Order matters: specific before general. The words are the rows of
+# fixtures/layout_phrases.csv under the code; `CODE+` is a second condition, `CODE&` phrases that must all occur.
 SIGNATURES: list[tuple[str, object]] = [
-    ("XHS-BPTODAY", lambda f: has(f, "binhphuoc today", "binh phuoc today")),
-    ("XHS-EPAY-DVC", lambda f: has(f, "tai khoan thanh toan dien tu")),
-    ("XHS-BANK-ACCOUNT", lambda f: has(f, "tai khoan giao dich thanh toan", "ngan hang")),
-    ("XHS-DIGITAL-SKILLS", lambda f: has(f, "ky nang so")),
-    ("XHS-TELEHEALTH", lambda f: has(f, "kham chua benh tu xa", "tu van suc khoe")),
-    ("XHS-EHEALTH-RECORD", lambda f: has(f, "ho so suc khoe dien tu")),
-    ("XHS-EDU-HIGHER", lambda f: has(f, "dai hoc", "cao dang")),
-    ("XHS-EDU-SCHOOL", lambda f: has(f, "tieu hoc", "trung hoc pho thong")),
-    ("XHS-EID", lambda f: has(f, "dinh danh dien tu")),
-    ("XHS-DVC-USERS", lambda f: has(f, "su dung dich vu cong truc tuyen") and has(f, "dan so")),
-    ("HTS-SMARTPHONE", lambda f: has(f, "dien thoai thong minh")),
-    ("HTS-FTTH", lambda f: has(f, "cap quang", "bang thong rong")),
-    ("HTS-MOBILE", lambda f: has(f, "phu song", "mang di dong")),
-    ("CQS-DVC-FULL", lambda f: has(f, "du dieu kien") and has(f, "toan trinh")),
-    ("CQS-DVC-FILED", lambda f: has(f, "phat sinh ho so")),
+    ("XHS-BPTODAY", lambda f: has(f, *phrases(LAYOUT, "XHS-BPTODAY"))),
+    ("XHS-EPAY-DVC", lambda f: has(f, *phrases(LAYOUT, "XHS-EPAY-DVC"))),
+    ("XHS-BANK-ACCOUNT", lambda f: has(f, *phrases(LAYOUT, "XHS-BANK-ACCOUNT"))),
+    ("XHS-DIGITAL-SKILLS", lambda f: has(f, *phrases(LAYOUT, "XHS-DIGITAL-SKILLS"))),
+    ("XHS-TELEHEALTH", lambda f: has(f, *phrases(LAYOUT, "XHS-TELEHEALTH"))),
+    ("XHS-EHEALTH-RECORD", lambda f: has(f, *phrases(LAYOUT, "XHS-EHEALTH-RECORD"))),
+    ("XHS-EDU-HIGHER", lambda f: has(f, *phrases(LAYOUT, "XHS-EDU-HIGHER"))),
+    ("XHS-EDU-SCHOOL", lambda f: has(f, *phrases(LAYOUT, "XHS-EDU-SCHOOL"))),
+    ("XHS-EID", lambda f: has(f, *phrases(LAYOUT, "XHS-EID"))),
+    (
+        "XHS-DVC-USERS",
+        lambda f: has(f, *phrases(LAYOUT, "XHS-DVC-USERS")) and has(f, *phrases(LAYOUT, "XHS-DVC-USERS+")),
+    ),
+    ("HTS-SMARTPHONE", lambda f: has(f, *phrases(LAYOUT, "HTS-SMARTPHONE"))),
+    ("HTS-FTTH", lambda f: has(f, *phrases(LAYOUT, "HTS-FTTH"))),
+    ("HTS-MOBILE", lambda f: has(f, *phrases(LAYOUT, "HTS-MOBILE"))),
+    (
+        "CQS-DVC-FULL",
+        lambda f: has(f, *phrases(LAYOUT, "CQS-DVC-FULL")) and has(f, *phrases(LAYOUT, "CQS-DVC-FULL+")),
+    ),
+    ("CQS-DVC-FILED", lambda f: has(f, *phrases(LAYOUT, "CQS-DVC-FILED"))),
     (
         "CQS-FILE-ONLINE",
         lambda f: (
-            has(f, "xu ly hoan toan truc tuyen") or has_all(f, "ho so thu tuc hanh chinh", "truc tuyen")
+            has(f, *phrases(LAYOUT, "CQS-FILE-ONLINE")) or has_all(f, *phrases(LAYOUT, "CQS-FILE-ONLINE&"))
         ),
     ),
-    ("CQS-DIGITIZE", lambda f: has(f, "so hoa")),
-    ("CQS-INSPECT", lambda f: has(f, "kiem tra")),
-    ("CQS-OPENDATA", lambda f: has(f, "du lieu mo")),
-    ("CQS-WORK-ONLINE", lambda f: has(f, "ho so cong viec")),
-    ("CQS-COMMUNE-WEB", lambda f: has(f, "trang thong tin dien tu") and has(f, "cap xa", "xa")),
-    ("CQS-ISMS", lambda f: has(f, "an toan theo cap do", "dung chung")),
-    ("CQS-ONLINE-REPORT", lambda f: has(f, "bao cao") and has(f, "truc tuyen")),
-    ("KTS-GRDP", lambda f: has(f, "grdp")),
-    ("KTS-SME-PLATFORM", lambda f: has(f, "nen tang so")),
-    ("KTS-ECONTRACT", lambda f: has(f, "hop dong dien tu")),
-    ("KTS-EINVOICE", lambda f: has(f, "hoa don dien tu")),
-    ("KTS-ECOMMERCE", lambda f: has(f, "thuong mai dien tu")),
-    ("KTS-CASHLESS-FEES", lambda f: has(f, "khong dung tien mat", "hoc phi")),
+    ("CQS-DIGITIZE", lambda f: has(f, *phrases(LAYOUT, "CQS-DIGITIZE"))),
+    ("CQS-INSPECT", lambda f: has(f, *phrases(LAYOUT, "CQS-INSPECT"))),
+    ("CQS-OPENDATA", lambda f: has(f, *phrases(LAYOUT, "CQS-OPENDATA"))),
+    ("CQS-WORK-ONLINE", lambda f: has(f, *phrases(LAYOUT, "CQS-WORK-ONLINE"))),
+    (
+        "CQS-COMMUNE-WEB",
+        lambda f: (
+            has(f, *phrases(LAYOUT, "CQS-COMMUNE-WEB")) and has(f, *phrases(LAYOUT, "CQS-COMMUNE-WEB+"))
+        ),
+    ),
+    ("CQS-ISMS", lambda f: has(f, *phrases(LAYOUT, "CQS-ISMS"))),
+    (
+        "CQS-ONLINE-REPORT",
+        lambda f: (
+            has(f, *phrases(LAYOUT, "CQS-ONLINE-REPORT")) and has(f, *phrases(LAYOUT, "CQS-ONLINE-REPORT+"))
+        ),
+    ),
+    ("KTS-GRDP", lambda f: has(f, *phrases(LAYOUT, "KTS-GRDP"))),
+    ("KTS-SME-PLATFORM", lambda f: has(f, *phrases(LAYOUT, "KTS-SME-PLATFORM"))),
+    ("KTS-ECONTRACT", lambda f: has(f, *phrases(LAYOUT, "KTS-ECONTRACT"))),
+    ("KTS-EINVOICE", lambda f: has(f, *phrases(LAYOUT, "KTS-EINVOICE"))),
+    ("KTS-ECOMMERCE", lambda f: has(f, *phrases(LAYOUT, "KTS-ECOMMERCE"))),
+    ("KTS-CASHLESS-FEES", lambda f: has(f, *phrases(LAYOUT, "KTS-CASHLESS-FEES"))),
 ]
 PILLAR_HEADING = re.compile(r"^([ivx]+|\d+)?\s*(ha tang so|chinh quyen so|kinh te so|xa hoi so)\s*$")
 _PCT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 _TARGET = re.compile(r"((?:đạt|tối thiểu|trên)\s+(?:trên\s+)?\d+(?:[.,]\d+)?\s*%(?:\s*trở lên)?)", re.I)
 TIER_LEVELS = ("province", "district", "commune")
-LABELS = {"chi tieu", "noi dung", "ten chi tieu", "noi dung chi tieu", "chi tieu ke hoach"}
-STAT = ("ket qua", "ty le", "ti le", "thuc hien", "so lieu", "ket qua thuc hien", "ty le dat")
 
 
 def indicator_for(text: str) -> str | None:
@@ -78,21 +94,22 @@ def indicator_for(text: str) -> str | None:
 
 
 def _header(sheet: SheetData):
+    labels, stat = phrase_set(LAYOUT, "label-header"), phrases(LAYOUT, "stat-header")
     for r in range(min(12, sheet.height)):
         cols = {}
         for c in range(min(sheet.width, 12)):
             f = fold(sheet.value(r, c))
             if not f:
                 continue
-            if f in LABELS and "label" not in cols:
+            if f in labels and "label" not in cols:
                 cols["label"] = c
-            elif has(f, "tu so") and "num" not in cols:
+            elif has(f, *phrases(LAYOUT, "numerator")) and "num" not in cols:
                 cols["num"] = c
-            elif has(f, "mau so") and "den" not in cols:
+            elif has(f, *phrases(LAYOUT, "denominator")) and "den" not in cols:
                 cols["den"] = c
-            elif has(f, "ghi chu") and "note" not in cols:
+            elif has(f, *phrases(LAYOUT, "note-header")) and "note" not in cols:
                 cols["note"] = c
-            elif has(f, *STAT) and "stat" not in cols and "label" in cols:
+            elif has(f, *stat) and "stat" not in cols and "label" in cols:
                 cols["stat"] = c
         if "label" in cols and "stat" in cols:
             return r, cols
@@ -105,7 +122,7 @@ def detect(sheet: SheetData) -> int:
         return 0
     r, cols = found
     n = sum(1 for rr in range(r + 1, sheet.height) if indicator_for(sheet.text(rr, cols["label"])))
-    return n + (3 if has(header_text(sheet), "57 kh ubnd", "ke hoach 57", "kh57") else 0) if n >= 2 else 0
+    return n + (3 if has(header_text(sheet), *phrases(LAYOUT, "title")) else 0) if n >= 2 else 0
 
 
 def period_hint(sheet: SheetData) -> str | None:
@@ -189,7 +206,7 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
                 pv.value = numbers[0]
             elif len(numbers) > 1:
                 # the target printed again before the statistic: "Chỉ tiêu 70%, đạt 65,3%"
-                if has(folded, "chi tieu", "ke hoach", "muc tieu") or (
+                if has(folded, *phrases(LAYOUT, "target-repeated")) or (
                     target and numbers[0] in _percents(target.group(1))
                 ):  # noqa: E501
                     pv.value = numbers[-1]

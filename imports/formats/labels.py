@@ -12,9 +12,8 @@ import re
 from core.numbers import raw_text, read_number
 from core.text import fold
 
+from ..phrases import phrase_set
 from ..workbook import SheetData
-
-TOTAL_LABELS = {"tong", "tong cong", "cong", "toan tinh", "tong so", "tong toan tinh", "tinh"}
 
 # the first words of an agency's or a locality's name, folded
 _UNIT_START = re.compile(
@@ -32,7 +31,7 @@ def unit_like(text) -> bool:
     f = fold(raw_text(text))
     if not f or len(f) > 80:
         return False
-    return f in TOTAL_LABELS or bool(_UNIT_START.match(f))
+    return f in phrase_set("labels", "total") or bool(_UNIT_START.match(f))
 
 
 def find_label_column(sheet: SheetData, max_cols: int = 6, max_rows: int = 400) -> tuple[int, int] | None:

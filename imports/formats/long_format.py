@@ -13,6 +13,7 @@ from decimal import Decimal
 from core.numbers import Kind, raw_text, read_number
 from core.periods import read_period
 
+from ..phrases import phrase_set
 from ..types import Answers, CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
 from .base import fold
@@ -20,16 +21,20 @@ from .base import fold
 LAYOUT = "long_format"
 TITLE = "Bảng dạng dài (chỉ tiêu, đơn vị, kỳ, giá trị)"
 
-HEADERS = {
-    "indicator": {"indicator", "chi tieu", "ma chi tieu", "ten chi tieu", "indicator code", "ma"},
-    "unit": {"unit", "don vi", "ma don vi", "ten don vi", "unit code"},
-    "period": {"period", "ky", "ky bao cao", "thang", "thoi gian", "ky so lieu"},
-    "value": {"value", "gia tri", "so lieu", "ket qua"},
-    "note": {"note", "ghi chu", "notes"},
-}
+
+def _headers() -> dict[str, frozenset[str]]:
+    """Column → the whole-cell headers that name it (fixtures/layout_phrases.csv), tried in this order."""
+    return {
+        "indicator": phrase_set(LAYOUT, "indicator-header"),
+        "unit": phrase_set(LAYOUT, "unit-header"),
+        "period": phrase_set(LAYOUT, "period-header"),
+        "value": phrase_set(LAYOUT, "value-header"),
+        "note": phrase_set(LAYOUT, "note-header"),
+    }
 
 
 def _header(sheet: SheetData, max_rows: int = 6) -> tuple[int, dict[str, int], list[int]] | None:
+    headers = _headers()
     for r in range(min(max_rows, sheet.height)):
         found: dict[str, int] = {}
         extra: list[int] = []
@@ -37,7 +42,7 @@ def _header(sheet: SheetData, max_rows: int = 6) -> tuple[int, dict[str, int], l
             f = fold(sheet.raw(r, c))
             if not f:
                 continue
-            for key, names in HEADERS.items():
+            for key, names in headers.items():
                 if f in names and key not in found:
                     found[key] = c
                     break

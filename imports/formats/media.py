@@ -7,6 +7,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
+from ..phrases import phrases
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, end_of_table, fold, header_text, label_rows, label_table, value_header
@@ -17,9 +18,9 @@ TITLE = "Tuyên truyền về CĐS"
 
 def indicator_for(label: str) -> str | None:
     f = fold(label)
-    if has(f, "luy ke", "tu nam 2022", "tong so tu"):
+    if has(f, *phrases(LAYOUT, "MEDIA-POSTS-CUM")):
         return "MEDIA-POSTS-CUM"
-    if has(f, "tin bai", "tuyen truyen", "dang tai", "bai viet", "tin bai van ban"):
+    if has(f, *phrases(LAYOUT, "MEDIA-POSTS-YTD")):
         return "MEDIA-POSTS-YTD"
     return None
 
@@ -30,10 +31,10 @@ def detect(sheet: SheetData) -> int:
         return 0
     labels = [label for _, label in label_rows(sheet, table)]
     n = sum(1 for label in labels if indicator_for(label))
-    hotline_like = sum(1 for label in labels if has(fold(label), "tiep nhan", "xu ly", "tin rac", "qua han"))
+    hotline_like = sum(1 for label in labels if has(fold(label), *phrases(LAYOUT, "hotline-like")))
     if not n or hotline_like >= n:
         return 0
-    return n + (3 if has(header_text(sheet), "tuyen truyen", "trang thong tin dien tu") else 0)
+    return n + (3 if has(header_text(sheet), *phrases(LAYOUT, "title")) else 0)
 
 
 def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:

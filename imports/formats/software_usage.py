@@ -14,6 +14,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
+from ..phrases import phrases
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, distinct_indicators, parse_unit_table, unit_table
@@ -34,13 +35,13 @@ def _ecabinet(f: str) -> Role:
 
 def classify(col: Column, table: UnitTable) -> Role | None | str:
     f = col.all_folded
-    if has(f, "ecabinet", "e cabinet", "hop khong giay", "hop truc tuyen khong giay"):
+    if has(f, *phrases(LAYOUT, "ecabinet")):
         return _ecabinet(f)
-    if has(f, "ky so"):
+    if has(f, *phrases(LAYOUT, "SW-ESIGN-RATE")):
         return Role("SW-ESIGN-RATE", Kind.PERCENT)
-    if has(f, "qlvb", "quan ly van ban", "qlvb va hscv", "hscv"):
+    if has(f, *phrases(LAYOUT, "SW-QLVB-RATE")):
         return Role("SW-QLVB-RATE", Kind.PERCENT)
-    if has(f, "thu dien tu", "email", "e mail", "thu cong vu"):
+    if has(f, *phrases(LAYOUT, "SW-EMAIL-RATE")):
         return Role("SW-EMAIL-RATE", Kind.PERCENT)
     return None
 

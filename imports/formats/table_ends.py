@@ -8,34 +8,13 @@ import re
 
 from core.text import fold
 
+from ..phrases import phrases
 from ..workbook import SheetData
 
-# What ends a table: footnotes, sources, signature and approval blocks, the place and date line.
-# Matched at the start of a folded cell ("Ghi chú: * …", "KT. GIÁM ĐỐC", "(Đã ký)", "Bình Phước,
-# ngày 05 tháng 10 năm 2023").
-_END_STARTS = (
-    "ghi chu",
-    "chu thich",
-    "luu y",
-    "nguon",
-    "nguoi lap bieu",
-    "nguoi lap",
-    "nguoi tong hop",
-    "nguoi ky",
-    "thu truong don vi",
-    "thu truong co quan",
-    "kt giam doc",
-    "kt chu tich",
-    "tm uy ban nhan dan",
-    "tm ubnd",
-    "giam doc",
-    "pho giam doc",
-    "chu tich",
-    "da ky",
-    "noi nhan",
-    "xac nhan cua",
-    "lanh dao don vi",
-)
+# What ends a table: footnotes and sources (`table_ends,footnote` in fixtures/layout_phrases.csv),
+# signature and approval blocks (`table_ends,signature`), matched at the start of a folded cell
+# ("Ghi chú: * …", "KT. GIÁM ĐỐC", "(Đã ký)"); the place and date line ("Bình Phước, ngày 05 tháng 10
+# năm 2023").
 _PLACE_DATE = re.compile(
     r"^(?:[a-z ]+ )?ngay \d{1,2} thang \d{1,2} nam \d{4}$|^[a-z ]+ ngay \d{1,2} thang \d{1,2}"
 )
@@ -45,6 +24,7 @@ def is_table_end(sheet: SheetData, r: int) -> bool:
     """A row that starts what follows a table: a footnote (`Ghi chú`, `*`, `Nguồn:`), a signature or
     approval block (`Người lập biểu`, `Thủ trưởng đơn vị`, `KT. GIÁM ĐỐC`, `(Đã ký)`, `Nơi nhận`),
     or the place and date line (`Bình Phước, ngày … tháng … năm …`)."""
+    starts = phrases("table_ends", "footnote") + phrases("table_ends", "signature")
     for c in range(min(sheet.width, 30)):
         raw = sheet.raw(r, c)
         if not isinstance(raw, str) or not raw.strip():
@@ -53,7 +33,7 @@ def is_table_end(sheet: SheetData, r: int) -> bool:
         if text.startswith(("*", "(*)")):
             return True
         f = fold(text)
-        if any(f == s or f.startswith(s + " ") for s in _END_STARTS) or _PLACE_DATE.match(f):
+        if any(f == s or f.startswith(s + " ") for s in starts) or _PLACE_DATE.match(f):
             return True
     return False
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from core.numbers import Kind
 from core.text import has
 
+from ..phrases import phrases
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import Column, Role, UnitTable, fold, parse_unit_table, unit_table
@@ -29,15 +30,15 @@ def classify(col: Column, table: UnitTable) -> Role | None | str:
     measure = folded[-1]
     kinds = " ".join(folded[1:-1]) if len(folded) > 2 else ""
     window = header_window(folded[0]) if len(folded) > 2 else None
-    if has(measure, "so gd", "so giao dich", "giao dich", "so luong gd"):
+    if has(measure, *phrases(LAYOUT, "count")):
         m, kind = "COUNT", Kind.COUNT
-    elif has(measure, "so tien", "tien", "gia tri"):
+    elif has(measure, *phrases(LAYOUT, "amount")):
         m, kind = "AMOUNT", Kind.AMOUNT
     else:
         return None
-    if has(kinds, "nvtc", "nghia vu tai chinh", "thue"):
+    if has(kinds, *phrases(LAYOUT, "nvtc")):
         k = "NVTC"
-    elif has(kinds, "phi", "le phi"):
+    elif has(kinds, *phrases(LAYOUT, "fee")):
         k = "FEE"
     else:
         return None
@@ -55,7 +56,7 @@ def detect(sheet: SheetData) -> int:
         if not c.parts:
             continue
         f = " ".join(fold(p) for p in c.parts)
-        if has(f, "nvtc", "le phi", "nghia vu tai chinh") and has(f, "so gd", "so tien", "giao dich"):
+        if has(f, *phrases(LAYOUT, "detect-kind")) and has(f, *phrases(LAYOUT, "detect-kind+")):
             n += 1
     return n if n >= 2 else 0
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from core.numbers import Kind, raw_text, read_number
 
+from ..phrases import phrase_set
 from ..types import Answers, CellBlock, CellRef, ParsedValue, RowError, Severity, SheetResult
 from ..workbook import SheetData
 from .base import fold
@@ -17,7 +18,6 @@ from .base import fold
 LAYOUT = "wide_format"
 TITLE = "Bảng dạng rộng (mỗi cột một mã chỉ tiêu)"
 CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
-UNIT_HEADERS = {"ma don vi", "don vi", "unit", "ma", "ten don vi"}
 
 
 def _header(sheet: SheetData):
@@ -29,9 +29,10 @@ def _header(sheet: SheetData):
         }
         if len(codes) >= 3:
             unit_col = None
+            unit_headers = phrase_set(LAYOUT, "unit-header")
             for c in range(min(sheet.width, 4)):
                 for rr in range(r + 1):
-                    if fold(sheet.value(rr, c)) in UNIT_HEADERS:
+                    if fold(sheet.value(rr, c)) in unit_headers:
                         unit_col = c
                         break
                 if unit_col is not None:

@@ -16,6 +16,8 @@ from enum import StrEnum
 
 from core.text import has
 
+from ..phrases import phrases
+
 
 class Window(StrEnum):
     MONTH = "month"
@@ -49,9 +51,7 @@ _MONTH_YEAR = re.compile(r"(?<!\d )\b(?:0?[1-9]|1[0-2])\s+\d{4}\b|\bthang\s+\d{1
 _SINCE_YEAR = re.compile(r"\btu\s+(?:dau\s+)?nam\s+(\d{4})\b|\btu\s+(\d{4})\b")
 _YEAR = re.compile(r"\bnam\s+\d{4}\b")
 
-MONTH_WORDS = ("trong thang", "trong ky", "ky bao cao", "trong ky bao cao", "phat sinh trong", "hang thang")
-YTD_WORDS = ("tu dau nam", "luy ke tu dau nam", "luy ke nam", "ca nam", "trong nam", "tinh tu dau nam")
-SINCE_WORDS = ("tu khi trien khai", "tu khi bat dau", "tu truoc den nay", "tu khi van hanh", "tong luy ke")
+# The words of each window are the rows of fixtures/layout_phrases.csv under layout `windows`.
 
 
 def _range_window(m: re.Match) -> Window:
@@ -75,9 +75,9 @@ def header_window(folded: str) -> Window | None:
     if not f:
         return None
     since = _SINCE_YEAR.search(f)
-    if has(f, *SINCE_WORDS):
+    if has(f, *phrases("windows", "since")):
         return Window.SINCE_START
-    if has(f, *YTD_WORDS):
+    if has(f, *phrases("windows", "ytd")):
         return Window.YTD
     m = _RANGE.search(f)
     if m:
@@ -85,16 +85,16 @@ def header_window(folded: str) -> Window | None:
     if since:
         # 'lũy kế từ năm 2022', 'từ 2020': a start year; with 'từ đầu năm 2023' caught above as YTD
         return Window.SINCE_START
-    if has(f, "luy ke"):
+    if has(f, *phrases("windows", "ytd-bare")):
         return Window.YTD  # a bare 'lũy kế' in a monthly table counts from 1 January
     if _UNTIL.search(f):
         return Window.YTD
-    if _MONTH_YEAR.search(f) or has(f, *MONTH_WORDS):
+    if _MONTH_YEAR.search(f) or has(f, *phrases("windows", "month")):
         return Window.MONTH
     if _YEAR.search(f):
         return Window.YTD
-    if _DATE.search(f) or has(f, "trong ngay"):
+    if _DATE.search(f) or has(f, *phrases("windows", "day")):
         return Window.DAY
-    if has(f, "rieng"):
+    if has(f, *phrases("windows", "part")):
         return Window.PART
     return None
