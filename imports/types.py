@@ -296,6 +296,10 @@ class Answers:
     # uploader's only unit (None for staff, the system or a reporter of several units).
     find_unit: object | None = None
     default_unit: str | None = None
+    # The unit the file's name names ('So_GDDT_thang_8.xlsx'; `UnitIndex.match_file_name`), None if
+    # it names none or several; `file_units` lists the several ("Sở A (SA), Sở B (SB)") for the question.
+    file_unit: str | None = None
+    file_units: str = ""
 
     def column(
         self, sheet: str, fingerprint: str, keys: list[str], saved_key: str = ""

@@ -1,11 +1,12 @@
 """A transposed one-unit sheet: indicators down the rows, one value column, the unit named in the title
-(or the uploader's only unit) — an agency's own report of its figures.
+(or the file's name, or the uploader's only unit) — an agency's own report of its figures.
 
 Tried only when no other layout knows the sheet and the catalogue's vocabulary is at hand: a row label
 is read with the indicators' phrasings (`imports/vocabulary.py`, the header's time window narrowing
 them); one indicator found is the reading, several are a question, none is a warning. The unit comes
-from the title rows (a unit's name after "của", or a whole title line), else the uploader's only unit;
-without one the sheet is a question."""
+from the title rows (a unit's name after "của", or a whole title line), else the file's name when it
+names exactly one unit ('So_GDDT_thang_8.xlsx'; `units.matching.UnitIndex.match_file_name`), else the
+uploader's only unit; without one the sheet is a question."""
 
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def _unit_of(sheet: SheetData, first: int, answers: Answers) -> str | None:
                     code = answers.find_unit(candidate) if candidate else None
                     if code:
                         return code
-    return answers.default_unit
+    return answers.file_unit or answers.default_unit
 
 
 def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
@@ -114,11 +115,16 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     first, lc, vc = shape
     unit = _unit_of(sheet, first, answers)
     if unit is None:
+        why = (
+            f"tiêu đề không ghi tên đơn vị, tên tệp khớp với nhiều đơn vị: {answers.file_units}"
+            if answers.file_units
+            else "tiêu đề không ghi tên đơn vị"
+        )
         ctx.problem(
             None,
             None,
             "",
-            "Không rõ bảng này là số liệu của đơn vị nào (tiêu đề không ghi tên đơn vị); hãy ghi tên đơn vị "
+            f"Không rõ bảng này là số liệu của đơn vị nào ({why}); hãy ghi tên đơn vị "
             "vào tiêu đề hoặc tải lên bằng tài khoản của đơn vị.",
             code="unit_question",
         )

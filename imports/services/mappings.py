@@ -76,15 +76,21 @@ def _saved_for(user):
     return SavedMapping.objects.filter(unit=unit, user=person)
 
 
-def build_answers(given: dict | None, user, catalogue: Catalogue) -> tuple[Answers, list[RowError]]:
+def build_answers(
+    given: dict | None, user, catalogue: Catalogue, filename: str = ""
+) -> tuple[Answers, list[RowError]]:
     """The answers an analysis applies: the given mapping, then the sender's saved ones. Problems of
-    the given mapping (an unknown indicator or unit code) are errors naming the entry."""
+    the given mapping (an unknown indicator or unit code) are errors naming the entry. `filename`: the
+    file's name as uploaded (a one-unit sheet's unit may be named there)."""
+    named = catalogue.units.match_file_name(filename)
     answers = Answers(
         kinds={code: KIND_OF_MEASURE.get(m.measure, "number") for code, m in catalogue.indicators.items()},
         vocabulary=Vocabulary.from_catalogue(Indicator.objects.values_list("code", "name", "headers")),
         windows={code: m.cumulative for code, m in catalogue.indicators.items()},
         find_unit=lambda label: catalogue.units.match(label).code,
         default_unit=_only_unit(user),
+        file_unit=named.code,
+        file_units=", ".join(f"{c.name} ({c.code})" for c in named.ambiguous),
     )
     problems: list[RowError] = []
     for entry in (given or {}).get("columns", []):
