@@ -18,6 +18,7 @@ from ..vocabulary import expand
 from ..workbook import SheetData
 from .base import ParseContext, Role
 from .columns import CUMULATIVE_OF_WINDOW
+from .row_labels import RowMapping, label_fingerprint
 from .table_ends import is_table_end
 from .windows import header_window
 
@@ -130,6 +131,8 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
         )
         return result
     header = sheet.text(first - 1, vc) if first else ""
+    result.fingerprint = label_fingerprint(LAYOUT, [sheet.text(first - 1, lc) if first else "", header])
+    mapped = RowMapping(result, vc, answers)
     rows = [r for r in range(first, sheet.height) if _numeric(sheet.raw(r, vc))]
     seen: dict[str, int] = {}
     for r in range(first, sheet.height):
@@ -138,7 +141,14 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
         label = sheet.text(r, lc)
         if not label or sheet.raw(r, vc) in ("", None):
             continue
-        found = _reading(label, answers)
+        answer = mapped.answer(r, label)
+        if answer is not None:  # a person's mapping beats the vocabulary's reading
+            mapped.add(r, label, *answer)
+            if answer[0] is None:
+                continue
+            found = [answer[0]]
+        else:
+            found = _reading(label, answers)
         if len(found) != 1:
             message = (
                 f"Dòng '{label}' có thể là {len(found)} chỉ tiêu ({', '.join(found)}); chưa nhập dòng này."
@@ -147,12 +157,19 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
             )
             if found:
                 ctx.problem(r, lc, label, message, code="row_question")
+                why = [{"indicator": c, "why": "tên dòng khớp với chỉ tiêu này"} for c in found]
+                mapped.unmapped(r, label, message, why)
             else:
                 ctx.warn(r, lc, label, message, code="unmapped_row")
+                mapped.unmapped(r, label)
             continue
         code = found[0]
+        if answer is None:
+            mapped.add(r, label, code)
         if code in seen:
-            ctx.problem(r, lc, label, f"Chỉ tiêu {code} đã có ở dòng {seen[code] + 1}", code="duplicate_row")
+            message = f"Chỉ tiêu {code} đã có ở dòng {seen[code] + 1}"
+            ctx.problem(r, lc, label, message, code="duplicate_row")
+            mapped.duplicate(r, message)
             continue
         seen[code] = r
         kind = Kind(answers.kinds.get(code, Kind.NUMBER))
