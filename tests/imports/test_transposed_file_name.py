@@ -1,6 +1,7 @@
 """A transposed one-unit sheet whose title names no unit takes its unit from the file's name
 ('So_GDDT_thang_8.xlsx'); a name naming several units, or none, is the question, never a guess."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from imports.models import ImportBatch
 from imports.services import import_file
 from indicators.models import DataValue
 
+from .test_services import run_cli
 from .test_table_ends import TRANSPOSED
 from .xlsx_builders import build_xlsx
 
@@ -73,3 +75,23 @@ def test_the_web_upload_takes_the_unit_from_the_original_file_name(
     batch = ImportBatch.objects.latest("id")
     assert (batch.status, batch.errors) == ("preview", [])
     assert {d["unit"] for d in batch.diff} == {"SGDDT"}
+
+
+def test_a_reporter_uploading_a_file_named_for_another_unit_is_refused_not_stored_as_its_own(reporter):
+    outcome = import_file(
+        build_xlsx({"S": UNTITLED}), period="2023-08", filename="So_GDDT_thang_8.xlsx", user=reporter
+    )
+    assert outcome.status == "rejected"
+    assert [e["message"] for e in outcome.errors] == [
+        f"Sheet 'S', dòng {row}, cột 'C': Bạn không có quyền nhập số liệu cho đơn vị 'Sở Giáo dục và Đào tạo'"
+        for row in (4, 5, 6, 7)
+    ]
+    assert DataValue.objects.count() == 0
+
+
+def test_the_cli_takes_the_unit_from_the_files_name(catalogue, tmp_path):
+    path = tmp_path / "Sở Giáo dục và Đào tạo - T8-2023.xlsx"
+    path.write_bytes(build_xlsx({"S": UNTITLED}))
+    code, out = run_cli(str(path), "--period", "2023-08", "--json")
+    assert (code, json.loads(out)["errors"]) == (0, [])
+    assert stored("SGDDT")["SW-ECABINET"] == 3
