@@ -13,8 +13,9 @@ null, how}).
 A column the importer is unsure of (two columns read as one indicator, a header without its time
 window beside one with it) is an error naming the columns: nothing is picked. `--mapping FILE` answers
 it: {"columns": [{"sheet", "header", "indicator"}], "units": [{"printed", "unit"}]} (indicator null:
-ignore the column; for a label table's row, header is the printed label or the value cell 'B7'); `--remember` saves the answers for the sender (the user's unit, or the user) and
-the sheet's header, so next month's file imports with how "saved"."""
+ignore the column; for a label table's row, header is the printed label or the value cell 'B7');
+`--remember` saves the answers for the sender (the user's unit, or the user) and the sheet's header,
+so next month's file imports with how "saved"."""
 
 import json
 import sys
