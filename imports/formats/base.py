@@ -158,6 +158,8 @@ def unit_table(sheet: SheetData) -> UnitTable | None:
             t = groups.get((r, c)) or sheet.text(r, c)
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
+        if top == bottom and parts and " / " in parts[0]:  # one header row: levels as the importer prints them
+            parts = [p.strip() for p in parts[0].split(" / ") if p.strip()]
         columns.append(Column(c, parts))
     return UnitTable(sheet, top, bottom, unit_col, columns)
 

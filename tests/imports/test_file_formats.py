@@ -202,6 +202,39 @@ def test_the_cli_commits_the_same_dvctt_and_tax_values_from_csv_as_from_xlsx(con
     assert stored_of(("DVC-", "TAX-")) == from_xlsx
 
 
+def one_header_row(path: Path, top: int, bottom: int) -> bytes:
+    """The CSV with its header rows top..bottom (0-based) written as one row, each column's levels joined
+    by " / " as the importer prints them ("09/2023 / NVTC / Số GD"): how a sender without merged cells
+    writes a grouped header."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    levels = [list(r) for r in rows[top : bottom + 1]]
+    for level in levels:
+        for c in range(3, len(level)):
+            level[c] = level[c] or level[c - 1]  # these two tables' groups: each runs to the next title
+    header = [
+        " / ".join(dict.fromkeys(lv[c].strip() for lv in levels if lv[c].strip()))
+        for c in range(len(levels[0]))
+    ]
+    buf = io.StringIO()
+    csv.writer(buf).writerows([*rows[:top], header, *rows[bottom + 1 :]])
+    return buf.getvalue().encode("utf-8")
+
+
+@pytest.mark.django_db
+def test_dvctt_and_the_tax_table_with_one_header_row_commit_the_xlsx_values(converted, catalogue, tmp_path):
+    assert run_cli(str(AUGUST), "--period", "2023-08", "--skip-invalid", "--json")[0] == 0
+    from_xlsx = [v for v in stored() if v[0].startswith(("DVC-", "TAX-"))]
+    DataValue.objects.all().delete()
+    for sheet, top, bottom in (("DVCTT", 2, 3), ("Thanh toan truc tuyen", 2, 4)):
+        path = tmp_path / f"{sheet}.csv"
+        path.write_bytes(one_header_row(converted / "csv08" / f"bao-cao-2023-08-{sheet}.csv", top, bottom))
+        code, out = run_cli(str(path), "--period", "2023-08", "--skip-invalid", "--json")
+        out = json.loads(out)
+        assert (code, out["status"]) == (0, "committed"), out["errors"]
+        assert [w for w in out["warnings"] if w["code"] == "unmapped_column"] == []
+    assert [v for v in stored() if v[0].startswith(("DVC-", "TAX-"))] == from_xlsx
+
+
 def test_the_encoding_is_detected():
     text = "Đơn vị;Số người dùng\nThành phố Đồng Xoài;2960\nHuyện Bù Đốp;1.183\n"
     assert detect_encoding(text.encode("utf-8")) == "utf-8"
