@@ -233,7 +233,8 @@ HOW_CATALOGUE, HOW_SAVED, HOW_GIVEN, HOW_IGNORED, HOW_UNMAPPED = (
 
 @dataclass
 class ColumnMapping:
-    """One column of a sheet and the indicator it was taken to be (None: not imported).
+    """One column of a sheet and the indicator it was taken to be (None: not imported); in a label
+    table (indicators down the rows, `imports/formats/row_labels.py`) one row label and its value cell.
 
     `how`: 'catalogue' (the layout and the catalogue's vocabulary), 'saved' (a mapping confirmed
     earlier by the same sender for this header), 'given' (this import's mapping), 'ignored' (a column
@@ -249,15 +250,13 @@ class ColumnMapping:
     candidates: list[dict] = field(default_factory=list)  # [{"indicator": code, "why": "…"}]
     question: str = ""
     fingerprint: str = ""
+    row: int | None = None  # a label table's row (1-based): `header` is then the row's printed label
 
     def as_dict(self) -> dict:
-        out = {
-            "sheet": self.sheet,
-            "column": column_letter(self.column),
-            "header": self.header,
-            "indicator": self.indicator,
-            "how": self.how,
-        }
+        out = {"sheet": self.sheet, "column": column_letter(self.column)}
+        if self.row is not None:
+            out["row"] = self.row
+        out |= {"header": self.header, "indicator": self.indicator, "how": self.how}
         if self.candidates or self.question:
             out["candidates"] = self.candidates
             out["question"] = self.question
@@ -296,6 +295,10 @@ class Answers:
     # uploader's only unit (None for staff, the system or a reporter of several units).
     find_unit: object | None = None
     default_unit: str | None = None
+    # The unit the file's name names ('So_GDDT_thang_8.xlsx'; `UnitIndex.match_file_name`), None if
+    # it names none or several; `file_units` lists the several ("Sở A (SA), Sở B (SB)") for the question.
+    file_unit: str | None = None
+    file_units: str = ""
 
     def column(
         self, sheet: str, fingerprint: str, keys: list[str], saved_key: str = ""

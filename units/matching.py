@@ -60,6 +60,11 @@ def unit_key(text: str) -> str:
     return t
 
 
+def compact_key(text: str) -> str:
+    """The letters of a name run together, without diacritics: 'Sở GD&ĐT' and 'So_GDDT' -> 'sogddt'."""
+    return re.sub(r"[^a-z]", "", strip_marks(fold_glyphs(text)).lower())
+
+
 def loose_key(text: str) -> str:
     """`unit_key` without diacritics: the second-chance key."""
     return strip_marks(unit_key(text))
@@ -128,6 +133,7 @@ class UnitIndex:
         self._exact: dict[str, dict[str, int]] = {}
         self._loose: dict[str, dict[str, int]] = {}
         self._display: dict[str, str] = {}
+        self._compact: dict[str, dict[str, UnitCandidate]] | None = None  # built on first file name
         for c in self.candidates:
             names = [(c.name, 0), *((a, 0) for a in c.aliases if a), (c.short_name, 1), (c.code, 0)]
             for text, rank in names:
@@ -151,6 +157,13 @@ class UnitIndex:
     def match(self, label: str, level: str | Iterable[str] | None = None) -> UnitMatch:
         """Match a printed name. `level` (one level or several) is a hint, not a filter,
         unless it is needed to choose between several units with the same name."""
+        found = self._lookup(label, level)
+        if found is not None:
+            return found
+        return UnitMatch(label, None, suggestions=self.suggest(label))
+
+    def _lookup(self, label: str, level: str | Iterable[str] | None = None) -> UnitMatch | None:
+        """`match` without the suggestions (None when nothing matched)."""
         levels = {level} if isinstance(level, str) else set(level or ())
         key = unit_key(label)
         if not key:
@@ -168,7 +181,65 @@ class UnitIndex:
             if isinstance(chosen, UnitCandidate):
                 return UnitMatch(label, chosen.code, chosen)
             return UnitMatch(label, None, ambiguous=chosen)
-        return UnitMatch(label, None, suggestions=self.suggest(label))
+        return None
+
+    def match_file_name(self, filename: str) -> UnitMatch:
+        """The unit a file's name names: 'So_GDDT_thang_8.xlsx', 'Sở Giáo dục và Đào tạo - T8-2023.xlsx'.
+
+        The name (without its folder and extension) is cut into runs of words at every word with a
+        digit (the period: 'T8-2023', 'thang_8' keeps 'thang' in a run of its own, which names
+        nothing); every run of consecutive words is looked up as a printed name (names, short
+        names, aliases, codes) and with its letters run together ('GDDT' is 'GD&ĐT'). A run inside
+        a longer matching run does not count, nor does the province (every file of the province
+        may name it: 'BC CĐS tỉnh Bình Phước'). One unit found is the answer; several are
+        ambiguous (`ambiguous` lists them); none is no match. Never a guess from a near name."""
+        stem = re.split(r"[\\/]", filename or "")[-1]
+        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
+        words = [w for w in re.split(r"[\s_.,;:+()\[\]{}\-–—]+", stem) if w]
+        runs, run = [], []
+        for w in words:
+            if any(ch.isdigit() for ch in w):
+                runs.append(run)
+                run = []
+            else:
+                run.append(w)
+        runs.append(run)
+        spans: list[tuple[int, int, int, UnitCandidate]] = []  # (run, start, end, unit)
+        for i, run in enumerate(runs):
+            for a in range(len(run)):
+                for b in range(a + 1, len(run) + 1):
+                    for c in self._by_name(" ".join(run[a:b])):
+                        spans.append((i, a, b, c))
+        kept = [
+            s
+            for s in spans
+            if s[3].level != "province"
+            and not any(
+                o[0] == s[0] and o[1] <= s[1] and s[2] <= o[2] and o[2] - o[1] > s[2] - s[1] for o in spans
+            )
+        ]
+        units = {s[3].code: s[3] for s in kept}
+        if len(units) == 1:
+            (unit,) = units.values()
+            return UnitMatch(filename, unit.code, unit)
+        return UnitMatch(filename, None, ambiguous=sorted(units.values(), key=lambda c: c.code))
+
+    def _by_name(self, text: str) -> list[UnitCandidate]:
+        """The units a run of words of a file name names (exactly, or with its letters run together)."""
+        found = self._lookup(text)
+        if found is not None and (found.candidate or found.ambiguous):
+            return [found.candidate] if found.candidate else list(found.ambiguous)
+        key = compact_key(text)
+        if len(key) < 4:
+            return []
+        if self._compact is None:
+            self._compact = {}
+            for c in self.candidates:
+                for name in (c.name, c.short_name, *c.aliases):
+                    k = compact_key(name) if name else ""
+                    if len(k) >= 4:
+                        self._compact.setdefault(k, {})[c.code] = c
+        return list(self._compact.get(key, {}).values())
 
     def _choose(self, hits: dict[str, int], levels: set[str]) -> UnitCandidate | list[UnitCandidate]:
         cands = [self.by_code[code] for code in hits]

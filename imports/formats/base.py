@@ -42,7 +42,8 @@ from ..types import (
 from ..vocabulary import expand
 from ..workbook import SheetData
 from .columns import Role, fingerprint, resolve_columns, vocabulary_reading
-from .labels import find_label_column
+from .header_groups import implied_groups
+from .labels import find_label_column, total_left_of
 from .table_ends import end_of_table, is_table_end
 
 
@@ -133,13 +134,16 @@ def unit_table(sheet: SheetData) -> UnitTable | None:
     bottom = span[2] if span and span[0] == top else top
     while bottom + 1 < sheet.height and _is_header_like(sheet, bottom + 1, unit_col):
         bottom += 1
+    groups = implied_groups(sheet, top, bottom, unit_col + 1)  # a CSV's header groups have no merges
     columns = []
     for c in range(unit_col + 1, sheet.width):
         parts: list[str] = []
         for r in range(top, bottom + 1):
-            t = sheet.text(r, c)
+            t = groups.get((r, c)) or sheet.text(r, c)
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
+        if top == bottom and parts and " / " in parts[0]:  # one header row: levels as the importer prints them
+            parts = [p.strip() for p in parts[0].split(" / ") if p.strip()]
         columns.append(Column(c, parts))
     return UnitTable(sheet, top, bottom, unit_col, columns)
 
@@ -441,7 +445,7 @@ def parse_unit_table(
     data_rows = [r for r in data_rows if r < end]
     unit_rows: list[tuple[int, str, bool, str | None]] = []
     for r in data_rows:
-        label = sheet.text(r, table.unit_col)
+        label = sheet.text(r, table.unit_col) or total_left_of(sheet, r, table.unit_col)
         has_values = any(sheet.raw(r, c) not in ("", None) for c in roles)
         if not label:
             if has_values and any(_number_like(sheet.raw(r, c)) for c in roles):

@@ -25,6 +25,7 @@ from .base import (
     label_table,
     value_header,
 )
+from .row_labels import RowMapping, label_fingerprint
 
 LAYOUT = "hotline"
 TITLE = "Tổng đài 1022"
@@ -67,45 +68,66 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
         ctx.problem(None, None, "", "Không tìm thấy tiêu đề 'Chỉ tiêu | Số liệu'", code="missing_column")
         return result
     header = value_header(sheet, table)
+    label_header = sheet.text(table.header_row, table.label_col)
+    result.fingerprint = label_fingerprint(LAYOUT, [label_header, header])
+    mapped = RowMapping(result, table.value_col, answers)
     rows = [r for r, _ in label_rows(sheet, table)]
     end_of_table(ctx, table.header_row + 1, sheet.height)
     seen: dict[str, int] = {}
     for r, label in label_rows(sheet, table):
-        f = fold(label)
-        indicator = indicator_for(label)
-        window = date_window(f)
-        if window is None and not has(f, *phrases(LAYOUT, "ytd")):
-            if sheet.raw(r, table.value_col) not in ("", None):
-                ctx.warn(
-                    r,
-                    table.label_col,
-                    label,
-                    f"Không rõ khoảng thời gian của chỉ tiêu '{label}' (cần 'từ ngày … đến ngày …'); không nhập dòng này.",
-                    header=sheet.text(table.header_row, table.label_col),
-                    code="unmapped_row",
-                )
+        answer = mapped.answer(r, label)
+        if answer is not None:  # a person's mapping beats the layout's reading
+            indicator, how = answer
+            mapped.add(r, label, indicator, how)
+            if indicator is None:
+                continue
+            kind = Kind(answers.kinds.get(indicator, Kind.NUMBER))
+        else:
+            indicator, kind = _reading(ctx, mapped, r, label, table)
+            if indicator is None:
+                continue
+        if indicator in seen:
+            message = f"Chỉ tiêu {indicator} đã có ở dòng {seen[indicator] + 1}"
+            ctx.problem(r, table.label_col, label, message, code="duplicate_row")
+            mapped.duplicate(r, message)
             continue
-        if window is not None and window[0][:2] != (1, 1):
-            continue  # the short reporting window: no catalogue indicator
-        if indicator is None:
+        seen[indicator] = r
+        ctx.read(r, table.value_col, Role(indicator, kind), header, rows, unit_code="BP")
+    return result
+
+
+def _reading(ctx: ParseContext, mapped: RowMapping, r: int, label: str, table) -> tuple[str | None, Kind]:
+    """The layout's reading of row r: (indicator, kind), or (None, …) with the row's mapping entry and
+    warning recorded."""
+    sheet = ctx.sheet
+    f = fold(label)
+    indicator = indicator_for(label)
+    window = date_window(f)
+    if window is None and not has(f, *phrases(LAYOUT, "ytd")):
+        if sheet.raw(r, table.value_col) not in ("", None):
             ctx.warn(
                 r,
                 table.label_col,
                 label,
-                f"Không nhận ra chỉ tiêu '{label}'; không nhập dòng này.",
+                f"Không rõ khoảng thời gian của chỉ tiêu '{label}' (cần 'từ ngày … đến ngày …'); không nhập dòng này.",
                 header=sheet.text(table.header_row, table.label_col),
                 code="unmapped_row",
             )
-            continue
-        if indicator in seen:
-            ctx.problem(
-                r,
-                table.label_col,
-                label,
-                f"Chỉ tiêu {indicator} đã có ở dòng {seen[indicator] + 1}",
-                code="duplicate_row",
-            )
-            continue
-        seen[indicator] = r
-        ctx.read(r, table.value_col, Role(indicator, Kind.COUNT), header, rows, unit_code="BP")
-    return result
+            mapped.unmapped(r, label)
+        return None, Kind.COUNT
+    if window is not None and window[0][:2] != (1, 1):
+        mapped.ignored(r, label)  # the short reporting window: no catalogue indicator
+        return None, Kind.COUNT
+    if indicator is None:
+        ctx.warn(
+            r,
+            table.label_col,
+            label,
+            f"Không nhận ra chỉ tiêu '{label}'; không nhập dòng này.",
+            header=sheet.text(table.header_row, table.label_col),
+            code="unmapped_row",
+        )
+        mapped.unmapped(r, label)
+        return None, Kind.COUNT
+    mapped.add(r, label, indicator)
+    return indicator, Kind.COUNT

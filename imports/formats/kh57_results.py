@@ -21,6 +21,7 @@ from ..phrases import phrase_set, phrases
 from ..types import Answers, CellRef, ParsedValue, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, fold, header_text
+from .row_labels import RowMapping, label_fingerprint
 
 LAYOUT = "kh57_results"
 TITLE = "Kết quả chỉ tiêu Kế hoạch 57/KH-UBND"
@@ -154,26 +155,44 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     hr, cols = found
     lc, sc = cols["label"], cols["stat"]
     header = sheet.text(hr, sc)
+    result.fingerprint = label_fingerprint(LAYOUT, [sheet.text(hr, lc), header])
+    mapped = RowMapping(result, sc, answers)
+    rows = range(hr + 1, sheet.height)
     seen: dict[str, int] = {}
-    for r in range(hr + 1, sheet.height):
+    for r in rows:
         label = sheet.text(r, lc)
         if not label or PILLAR_HEADING.match(fold(label)):
             continue
-        code = indicator_for(label)
-        if code is None:
-            if sheet.raw(r, sc) not in ("", None):
-                ctx.warn(
-                    r,
-                    lc,
-                    label,
-                    f"Không nhận ra chỉ tiêu '{label[:80]}'; không nhập dòng này.",
-                    code="unmapped_row",
-                )
-            continue
+        answer = mapped.answer(r, label)
+        if answer is not None:  # a person's mapping beats the layout's reading
+            code = answer[0]
+            mapped.add(r, label, *answer)
+            if code is None:
+                continue
+        else:
+            code = indicator_for(label)
+            if code is None:
+                if sheet.raw(r, sc) not in ("", None):
+                    ctx.warn(
+                        r,
+                        lc,
+                        label,
+                        f"Không nhận ra chỉ tiêu '{label[:80]}'; không nhập dòng này.",
+                        code="unmapped_row",
+                    )
+                    mapped.unmapped(r, label)
+                continue
+            mapped.add(r, label, code)
         if code in seen:
-            ctx.problem(r, lc, label, f"Chỉ tiêu {code} đã có ở dòng {seen[code] + 1}", code="duplicate_row")
+            message = f"Chỉ tiêu {code} đã có ở dòng {seen[code] + 1}"
+            ctx.problem(r, lc, label, message, code="duplicate_row")
+            mapped.duplicate(r, message)
             continue
         seen[code] = r
+        kind = Kind(answers.kinds.get(code, Kind.PERCENT)) if answers and answer else Kind.PERCENT
+        if kind != Kind.PERCENT:  # a row a person mapped to a count or an amount: a plain number cell
+            ctx.read(r, sc, Role(code, kind), header, rows, unit_code="BP")
+            continue
         target = _TARGET.search(label)
         note = sheet.text(r, cols["note"]) if "note" in cols else ""
         raw = sheet.value(r, sc)

@@ -70,3 +70,16 @@ def _is_data_row(sheet: SheetData, r: int, c: int) -> bool:
         if isinstance(v, str) and v.strip() and read_number(v).value is not None:
             return True
     return False
+
+
+def total_left_of(sheet: SheetData, r: int, c: int) -> str:
+    """A total label printed left of the label column ('TỔNG' in the STT column of a CSV, where the
+    workbook merged it over both): the label, else ''. Only a total: a number or a code there is not a
+    unit's name."""
+    if sheet.anchor(r, c) != (r, c):
+        return ""
+    for cc in range(c - 1, -1, -1):
+        text = raw_text(sheet.raw(r, cc)).strip() if isinstance(sheet.raw(r, cc), str) else ""
+        if text:
+            return text if fold(text) in phrase_set("labels", "total") else ""
+    return ""

@@ -11,6 +11,7 @@ from ..phrases import phrases
 from ..types import Answers, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, Role, end_of_table, fold, header_text, label_rows, label_table, value_header
+from .row_labels import RowMapping, label_fingerprint
 
 LAYOUT = "media"
 TITLE = "Tuyên truyền về CĐS"
@@ -45,30 +46,39 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
         ctx.problem(None, None, "", "Không tìm thấy tiêu đề 'Chỉ tiêu | Số liệu'", code="missing_column")
         return result
     header = value_header(sheet, table)
+    result.fingerprint = label_fingerprint(LAYOUT, [sheet.text(table.header_row, table.label_col), header])
+    mapped = RowMapping(result, table.value_col, answers)
     rows = [r for r, _ in label_rows(sheet, table)]
     end_of_table(ctx, table.header_row + 1, sheet.height)
     seen: dict[str, int] = {}
     for r, label in label_rows(sheet, table):
-        indicator = indicator_for(label)
-        if indicator is None:
-            if sheet.raw(r, table.value_col) not in ("", None):
-                ctx.warn(
-                    r,
-                    table.label_col,
-                    label,
-                    f"Không nhận ra chỉ tiêu '{label}'; không nhập dòng này.",
-                    code="unmapped_row",
-                )
-            continue
+        answer = mapped.answer(r, label)
+        kind = Kind.COUNT
+        if answer is not None:  # a person's mapping beats the layout's reading
+            indicator, how = answer
+            mapped.add(r, label, indicator, how)
+            if indicator is None:
+                continue
+            kind = Kind(answers.kinds.get(indicator, Kind.NUMBER))
+        else:
+            indicator = indicator_for(label)
+            if indicator is None:
+                if sheet.raw(r, table.value_col) not in ("", None):
+                    ctx.warn(
+                        r,
+                        table.label_col,
+                        label,
+                        f"Không nhận ra chỉ tiêu '{label}'; không nhập dòng này.",
+                        code="unmapped_row",
+                    )
+                    mapped.unmapped(r, label)
+                continue
+            mapped.add(r, label, indicator)
         if indicator in seen:
-            ctx.problem(
-                r,
-                table.label_col,
-                label,
-                f"Chỉ tiêu {indicator} đã có ở dòng {seen[indicator] + 1}",
-                code="duplicate_row",
-            )
+            message = f"Chỉ tiêu {indicator} đã có ở dòng {seen[indicator] + 1}"
+            ctx.problem(r, table.label_col, label, message, code="duplicate_row")
+            mapped.duplicate(r, message)
             continue
         seen[indicator] = r
-        ctx.read(r, table.value_col, Role(indicator, Kind.COUNT), header, rows, unit_code="BP")
+        ctx.read(r, table.value_col, Role(indicator, kind), header, rows, unit_code="BP")
     return result

@@ -1,11 +1,12 @@
 """A transposed one-unit sheet: indicators down the rows, one value column, the unit named in the title
-(or the uploader's only unit) — an agency's own report of its figures.
+(or the file's name, or the uploader's only unit) — an agency's own report of its figures.
 
 Tried only when no other layout knows the sheet and the catalogue's vocabulary is at hand: a row label
 is read with the indicators' phrasings (`imports/vocabulary.py`, the header's time window narrowing
 them); one indicator found is the reading, several are a question, none is a warning. The unit comes
-from the title rows (a unit's name after "của", or a whole title line), else the uploader's only unit;
-without one the sheet is a question."""
+from the title rows (a unit's name after "của", or a whole title line), else the file's name when it
+names exactly one unit ('So_GDDT_thang_8.xlsx'; `units.matching.UnitIndex.match_file_name`), else the
+uploader's only unit; without one the sheet is a question."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..vocabulary import expand
 from ..workbook import SheetData
 from .base import ParseContext, Role
 from .columns import CUMULATIVE_OF_WINDOW
+from .row_labels import RowMapping, label_fingerprint
 from .table_ends import is_table_end
 from .windows import header_window
 
@@ -102,7 +104,7 @@ def _unit_of(sheet: SheetData, first: int, answers: Answers) -> str | None:
                     code = answers.find_unit(candidate) if candidate else None
                     if code:
                         return code
-    return answers.default_unit
+    return answers.file_unit or answers.default_unit
 
 
 def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
@@ -114,16 +116,23 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     first, lc, vc = shape
     unit = _unit_of(sheet, first, answers)
     if unit is None:
+        why = (
+            f"tiêu đề không ghi tên đơn vị, tên tệp khớp với nhiều đơn vị: {answers.file_units}"
+            if answers.file_units
+            else "tiêu đề không ghi tên đơn vị"
+        )
         ctx.problem(
             None,
             None,
             "",
-            "Không rõ bảng này là số liệu của đơn vị nào (tiêu đề không ghi tên đơn vị); hãy ghi tên đơn vị "
+            f"Không rõ bảng này là số liệu của đơn vị nào ({why}); hãy ghi tên đơn vị "
             "vào tiêu đề hoặc tải lên bằng tài khoản của đơn vị.",
             code="unit_question",
         )
         return result
     header = sheet.text(first - 1, vc) if first else ""
+    result.fingerprint = label_fingerprint(LAYOUT, [sheet.text(first - 1, lc) if first else "", header])
+    mapped = RowMapping(result, vc, answers)
     rows = [r for r in range(first, sheet.height) if _numeric(sheet.raw(r, vc))]
     seen: dict[str, int] = {}
     for r in range(first, sheet.height):
@@ -132,7 +141,14 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
         label = sheet.text(r, lc)
         if not label or sheet.raw(r, vc) in ("", None):
             continue
-        found = _reading(label, answers)
+        answer = mapped.answer(r, label)
+        if answer is not None:  # a person's mapping beats the vocabulary's reading
+            mapped.add(r, label, *answer)
+            if answer[0] is None:
+                continue
+            found = [answer[0]]
+        else:
+            found = _reading(label, answers)
         if len(found) != 1:
             message = (
                 f"Dòng '{label}' có thể là {len(found)} chỉ tiêu ({', '.join(found)}); chưa nhập dòng này."
@@ -141,12 +157,19 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
             )
             if found:
                 ctx.problem(r, lc, label, message, code="row_question")
+                why = [{"indicator": c, "why": "tên dòng khớp với chỉ tiêu này"} for c in found]
+                mapped.unmapped(r, label, message, why)
             else:
                 ctx.warn(r, lc, label, message, code="unmapped_row")
+                mapped.unmapped(r, label)
             continue
         code = found[0]
+        if answer is None:
+            mapped.add(r, label, code)
         if code in seen:
-            ctx.problem(r, lc, label, f"Chỉ tiêu {code} đã có ở dòng {seen[code] + 1}", code="duplicate_row")
+            message = f"Chỉ tiêu {code} đã có ở dòng {seen[code] + 1}"
+            ctx.problem(r, lc, label, message, code="duplicate_row")
+            mapped.duplicate(r, message)
             continue
         seen[code] = r
         kind = Kind(answers.kinds.get(code, Kind.NUMBER))

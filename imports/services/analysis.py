@@ -169,7 +169,7 @@ def analyse(
 def _analyse(source, *, period, user, filename, corrections, exclusions, catalogue, given) -> Analysis:
     workbook = read_workbook(source, filename=filename, max_bytes=max_upload_bytes(), limits=sheet_limits())
     catalogue = catalogue or build_catalogue()
-    answers, mapping_problems = build_answers(given, user, catalogue)
+    answers, mapping_problems = build_answers(given, user, catalogue, filename)
     results, problems, detections = parse_workbook(workbook, answers)
     problems = [*mapping_problems, *problems]
     proposed = propose_period(workbook, results)

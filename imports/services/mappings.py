@@ -76,15 +76,21 @@ def _saved_for(user):
     return SavedMapping.objects.filter(unit=unit, user=person)
 
 
-def build_answers(given: dict | None, user, catalogue: Catalogue) -> tuple[Answers, list[RowError]]:
+def build_answers(
+    given: dict | None, user, catalogue: Catalogue, filename: str = ""
+) -> tuple[Answers, list[RowError]]:
     """The answers an analysis applies: the given mapping, then the sender's saved ones. Problems of
-    the given mapping (an unknown indicator or unit code) are errors naming the entry."""
+    the given mapping (an unknown indicator or unit code) are errors naming the entry. `filename`: the
+    file's name as uploaded (a one-unit sheet's unit may be named there)."""
+    named = catalogue.units.match_file_name(filename)
     answers = Answers(
         kinds={code: KIND_OF_MEASURE.get(m.measure, "number") for code, m in catalogue.indicators.items()},
         vocabulary=Vocabulary.from_catalogue(Indicator.objects.values_list("code", "name", "headers")),
         windows={code: m.cumulative for code, m in catalogue.indicators.items()},
         find_unit=lambda label: catalogue.units.match(label).code,
         default_unit=_only_unit(user),
+        file_unit=named.code,
+        file_units=", ".join(f"{c.name} ({c.code})" for c in named.ambiguous),
     )
     problems: list[RowError] = []
     for entry in (given or {}).get("columns", []):
@@ -128,12 +134,17 @@ def build_answers(given: dict | None, user, catalogue: Catalogue) -> tuple[Answe
     return answers, problems
 
 
+def place(entry: dict) -> str:
+    """How the preview page names a mapping entry: a column's letter ('F'), a label row's value cell ('B5')."""
+    return f"{entry['column']}{entry['row']}" if entry.get("row") else entry["column"]
+
+
 def unused_entries(given: dict | None, mapping: list[dict], units: list[dict]) -> list[RowError]:
     """Warnings for given entries that matched no column or row label (a typo in the mapping file)."""
     out = []
     used_cols = {(m["sheet"], fold(m["header"])) for m in mapping if m["how"] == HOW_GIVEN}
     used_cols |= {("*", k) for _s, k in used_cols}
-    letters = {(m["sheet"], m["column"].lower()) for m in mapping if m["how"] == HOW_GIVEN}
+    letters = {(m["sheet"], place(m).lower()) for m in mapping if m["how"] == HOW_GIVEN}
     for entry in (given or {}).get("columns", []):
         key = fold(entry["header"])
         sheet = entry["sheet"] or "*"
@@ -223,8 +234,8 @@ HOW_LABELS = {
 def merge_answers(
     current: dict | None, columns: list[tuple[str, str, str]], units: list[tuple[str, str]]
 ) -> dict:
-    """The batch's answers with the preview page's choices applied. `columns`: (sheet, column letter,
-    choice) with choice an indicator code, IGNORE, or '' (leave as the importer read it); `units`:
+    """The batch's answers with the preview page's choices applied. `columns`: (sheet, column letter —
+    or a label row's value cell, 'B5' —, choice) with choice an indicator code, IGNORE, or '' (leave as the importer read it); `units`:
     (printed label, unit code or '')."""
     answers = read_mapping(current or {}) or {"columns": [], "units": []}
     by_col = {(c["sheet"], fold(c["header"])): c for c in answers["columns"]}
@@ -249,7 +260,7 @@ def mapping_by_sheet(batch_mapping: dict) -> list[dict]:
     sheets: dict[str, dict] = {}
     for m in batch_mapping.get("columns", []):
         s = sheets.setdefault(m["sheet"], {"sheet": m["sheet"], "columns": [], "units": []})
-        s["columns"].append({**m, "how_label": HOW_LABELS.get(m["how"], m["how"])})
+        s["columns"].append({**m, "place": place(m), "how_label": HOW_LABELS.get(m["how"], m["how"])})
     for u in batch_mapping.get("units", []):
         if u["how"] in ("unmapped", "given", "saved"):
             s = sheets.setdefault(u["sheet"], {"sheet": u["sheet"], "columns": [], "units": []})

@@ -11,6 +11,7 @@ own `tests/data/base.xlsb`: the same used ranges as calamine, and refused once a
 
 import csv
 import io
+import json
 import shutil
 import struct
 import subprocess
@@ -45,8 +46,16 @@ def convert(source: Path, target_format: str, outdir: Path) -> Path:
     need_service("LibreOffice (soffice)", shutil.which("soffice") is not None)
     outdir.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{outdir}/profile", "--headless", "--convert-to", target_format,
-         "--outdir", str(outdir), str(source)],
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{outdir}/profile",
+            "--headless",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
@@ -61,7 +70,11 @@ def converted(tmp_path_factory):
     for month, (path, _expected) in SAMPLES.items():
         convert(path, "xls", out)
         convert(path, "ods", out)
-        convert(path, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", out / f"csv{month}")
+        convert(
+            path,
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            out / f"csv{month}",
+        )
     return out
 
 
@@ -76,7 +89,9 @@ def test_the_samples_read_exactly_from_xls_and_ods(converted, month, ext):
 
 def stored():
     return sorted(
-        DataValue.objects.values_list("indicator__code", "unit__code", "period", "value", "numerator", "denominator")
+        DataValue.objects.values_list(
+            "indicator__code", "unit__code", "period", "value", "numerator", "denominator"
+        )
     )
 
 
@@ -88,7 +103,9 @@ def test_the_cli_commits_the_same_values_from_xls_and_ods_as_from_xlsx(converted
     from_xlsx = stored()
     assert len(from_xlsx) > 300
     DataValue.objects.all().delete()
-    code, out = run_cli(str(converted / f"bao-cao-2023-08.{ext}"), "--period", "2023-08", "--skip-invalid", "--json")
+    code, out = run_cli(
+        str(converted / f"bao-cao-2023-08.{ext}"), "--period", "2023-08", "--skip-invalid", "--json"
+    )
     assert code == 0, out
     assert stored() == from_xlsx
 
@@ -102,9 +119,19 @@ def test_an_xlsm_is_read_as_the_workbook_it_is(tmp_path):
 
 # ---- CSV / TXT --------------------------------------------------------------------------------------
 
-# The sheets whose tables need no merged header cells to be found: CSV has no merges, and filling a
-# merged header group or a total label spread over two columns is table detection's part (issue 15).
-CSV_SHEETS = ["BinhPhuocToday", "Chung thuc", "Phan mem", "Tong dai 1022", "Tuyen truyen"]
+# Every sheet of the August sample, DVCTT and the tax table included: a CSV has no merges, so their
+# header groups (printed once over the group's first column) and DVCTT's `TỔNG` (printed in the STT
+# column, merged over both in the workbook) are found by `formats/header_groups.py` and
+# `labels.total_left_of`.
+CSV_SHEETS = [
+    "BinhPhuocToday",
+    "Chung thuc",
+    "DVCTT",
+    "Phan mem",
+    "Thanh toan truc tuyen",
+    "Tong dai 1022",
+    "Tuyen truyen",
+]
 
 
 def cp1258(text: str) -> bytes:
@@ -145,13 +172,67 @@ def rewritten(path: Path, delimiter: str, encoding: str) -> bytes:
     [(",", "utf-8"), (";", "utf-8-sig"), ("\t", "utf-16"), (";", "cp1258"), (",", "utf-16-le-nobom")],
     ids=["comma-utf8", "semicolon-utf8-bom", "tab-utf16", "semicolon-cp1258", "comma-utf16le-no-bom"],
 )
-def test_csv_sheets_read_exactly_in_every_encoding_and_delimiter(converted, sheet, delimiter, encoding, tmp_path):
+def test_csv_sheets_read_exactly_in_every_encoding_and_delimiter(
+    converted, sheet, delimiter, encoding, tmp_path
+):
     data = rewritten(converted / "csv08" / f"bao-cao-2023-08-{sheet}.csv", delimiter, encoding)
     path = tmp_path / f"{sheet}.xls"  # a CSV named .xls is read as what it is
     path.write_bytes(data)
     results, problems, _ = parsed(path)
     assert [str(p) for p in problems if p.severity == "error"] == []
     assert [table(r) for r in results.values()] == [EXPECTED_08[sheet]]
+
+
+@pytest.mark.django_db
+def test_the_cli_commits_the_same_dvctt_and_tax_values_from_csv_as_from_xlsx(converted, catalogue):
+    def stored_of(prefixes):
+        return [v for v in stored() if v[0].startswith(prefixes)]
+
+    assert run_cli(str(AUGUST), "--period", "2023-08", "--skip-invalid", "--json")[0] == 0
+    from_xlsx = stored_of(("DVC-", "TAX-"))
+    # 27 units and TỔNG × 2 rates, TỔNG printing no file rate; 11 districts and Tổng × 8, K9 unreadable
+    assert (len([v for v in from_xlsx if v[0].startswith("DVC-")]), len(from_xlsx)) == (55, 55 + 8 * 12 - 1)
+    assert ("DVC-SVC-RATE", "BP", "2023-08", Decimal("99.0000"), None, None) in from_xlsx  # the printed TỔNG
+    DataValue.objects.all().delete()
+    for sheet in ("DVCTT", "Thanh toan truc tuyen"):
+        path = converted / "csv08" / f"bao-cao-2023-08-{sheet}.csv"
+        code, out = run_cli(str(path), "--period", "2023-08", "--skip-invalid", "--json")
+        out = json.loads(out)
+        assert (code, out["status"]) == (0, "committed"), out["errors"]
+    assert stored_of(("DVC-", "TAX-")) == from_xlsx
+
+
+def one_header_row(path: Path, top: int, bottom: int) -> bytes:
+    """The CSV with its header rows top..bottom (0-based) written as one row, each column's levels joined
+    by " / " as the importer prints them ("09/2023 / NVTC / Số GD"): how a sender without merged cells
+    writes a grouped header."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    levels = [list(r) for r in rows[top : bottom + 1]]
+    for level in levels:
+        for c in range(3, len(level)):
+            level[c] = level[c] or level[c - 1]  # these two tables' groups: each runs to the next title
+    header = [
+        " / ".join(dict.fromkeys(lv[c].strip() for lv in levels if lv[c].strip()))
+        for c in range(len(levels[0]))
+    ]
+    buf = io.StringIO()
+    csv.writer(buf).writerows([*rows[:top], header, *rows[bottom + 1 :]])
+    return buf.getvalue().encode("utf-8")
+
+
+@pytest.mark.django_db
+def test_dvctt_and_the_tax_table_with_one_header_row_commit_the_xlsx_values(converted, catalogue, tmp_path):
+    assert run_cli(str(AUGUST), "--period", "2023-08", "--skip-invalid", "--json")[0] == 0
+    from_xlsx = [v for v in stored() if v[0].startswith(("DVC-", "TAX-"))]
+    DataValue.objects.all().delete()
+    for sheet, top, bottom in (("DVCTT", 2, 3), ("Thanh toan truc tuyen", 2, 4)):
+        path = tmp_path / f"{sheet}.csv"
+        path.write_bytes(one_header_row(converted / "csv08" / f"bao-cao-2023-08-{sheet}.csv", top, bottom))
+        code, out = run_cli(str(path), "--period", "2023-08", "--skip-invalid", "--json")
+        out = json.loads(out)
+        assert (code, out["status"]) == (0, "committed"), out["errors"]
+        assert [w for w in out["warnings"] if w["code"] == "unmapped_column"] == []
+    assert [v for v in stored() if v[0].startswith(("DVC-", "TAX-"))] == from_xlsx
 
 
 def test_the_encoding_is_detected():
@@ -161,7 +242,11 @@ def test_the_encoding_is_detected():
     assert detect_encoding(text.encode("utf-16")) == "utf-16"
     assert detect_encoding(cp1258(text)) == "cp1258"
     sheet = read_delimited(cp1258(text), filename="don-vi.csv").sheets[0]
-    assert sheet.rows == [["Đơn vị", "Số người dùng"], ["Thành phố Đồng Xoài", "2960"], ["Huyện Bù Đốp", "1.183"]]
+    assert sheet.rows == [
+        ["Đơn vị", "Số người dùng"],
+        ["Thành phố Đồng Xoài", "2960"],
+        ["Huyện Bù Đốp", "1.183"],
+    ]
 
 
 def test_a_csv_over_the_row_limit_is_refused():
@@ -169,7 +254,9 @@ def test_a_csv_over_the_row_limit_is_refused():
     with pytest.raises(WorkbookError) as exc:
         read_workbook(data, filename="y-te.csv", limits=SheetLimits(rows=40))
     assert exc.value.code == "sheet_too_large"
-    assert exc.value.message.startswith("Sheet 'y-te' quá lớn: vùng dữ liệu kéo dài đến ô B41 (41 dòng × 2 cột)")
+    assert exc.value.message.startswith(
+        "Sheet 'y-te' quá lớn: vùng dữ liệu kéo dài đến ô B41 (41 dòng × 2 cột)"
+    )
 
 
 # ---- the guards cover each format -------------------------------------------------------------------
@@ -188,12 +275,18 @@ def test_an_ods_sheet_reaching_the_last_row_is_refused_before_calamine(converted
             body = src.read(info.filename)
             if info.filename == "content.xml":
                 body = body.replace(b"</table:table>", far.encode(), 1)
-            z.writestr(info.filename, body, zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
+            z.writestr(
+                info.filename,
+                body,
+                zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED,
+            )
     with pytest.raises(WorkbookError) as exc:
         read_workbook(out.getvalue())
     assert exc.value.code == "sheet_too_large"
     # LibreOffice writes the empty rows down to 1,048,576 as one repeated row; the cell after them counts
-    assert exc.value.message.startswith("Sheet 'DVCTT' quá lớn: vùng dữ liệu kéo dài đến ô H2096577 (2.096.577 dòng")
+    assert exc.value.message.startswith(
+        "Sheet 'DVCTT' quá lớn: vùng dữ liệu kéo dài đến ô H2096577 (2.096.577 dòng"
+    )
 
 
 def test_an_xls_sheet_reaching_iv65536_is_refused_before_calamine(tmp_path):
@@ -205,7 +298,9 @@ def test_an_xls_sheet_reaching_iv65536_is_refused_before_calamine(tmp_path):
     with pytest.raises(WorkbookError) as exc:
         read_workbook(tmp_path / "rong.xls")
     assert exc.value.code == "sheet_too_large"
-    assert exc.value.message.startswith("Sheet 'Rộng' quá lớn: vùng dữ liệu kéo dài đến ô IV65536 (65.536 dòng × 256 cột)")
+    assert exc.value.message.startswith(
+        "Sheet 'Rộng' quá lớn: vùng dữ liệu kéo dài đến ô IV65536 (65.536 dòng × 256 cột)"
+    )
 
 
 def test_xlsb_records_are_walked_across_chunks():
@@ -219,8 +314,10 @@ def test_xlsb_records_are_walked_across_chunks():
                 break
         return head + out + body
 
-    stream = record(0, struct.pack("<I", 7) + b"\x00" * 20) + record(5, struct.pack("<I", 3) + b"\x00" * 12) + record(
-        156, b"x" * 300
+    stream = (
+        record(0, struct.pack("<I", 7) + b"\x00" * 20)
+        + record(5, struct.pack("<I", 3) + b"\x00" * 12)
+        + record(156, b"x" * 300)
     )
     chunks = [stream[k : k + 5] for k in range(0, len(stream), 5)]
     assert [(t, len(b)) for t, b in _records(chunks)] == [(0, 24), (5, 16), (156, 300)]
@@ -245,12 +342,18 @@ def test_the_upload_page_offers_every_format(client, staff):
 def test_the_api_takes_an_ods_and_a_csv_named_xls(converted, staff):
     api = token_client(staff)
     ods = (converted / "bao-cao-2023-08.ods").read_bytes()
-    answer = api.post("/api/v1/imports/", {"file": SimpleUploadedFile("t8.ods", ods), "period": "2023-08"}, format="multipart")
+    answer = api.post(
+        "/api/v1/imports/",
+        {"file": SimpleUploadedFile("t8.ods", ods), "period": "2023-08"},
+        format="multipart",
+    )
     assert answer.status_code == 422  # the August sample's one malformed tax cell, as from the xlsx
     assert [e["cell"] for e in answer.json()["errors"]] == ["K9"]
     csv_bytes = rewritten(converted / "csv08" / "bao-cao-2023-08-BinhPhuocToday.csv", ";", "cp1258")
     answer = api.post(
-        "/api/v1/imports/", {"file": SimpleUploadedFile("dung-nhat.xls", csv_bytes), "period": "2023-08"}, format="multipart"
+        "/api/v1/imports/",
+        {"file": SimpleUploadedFile("dung-nhat.xls", csv_bytes), "period": "2023-08"},
+        format="multipart",
     )
     assert answer.status_code == 200, answer.json()
     assert answer.json()["status"] == "dry_run"
@@ -259,14 +362,18 @@ def test_the_api_takes_an_ods_and_a_csv_named_xls(converted, staff):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("ext", ["xls", "ods"])
-def test_the_web_page_previews_and_commits_an_xls_and_an_ods(converted, client, staff, ext, django_capture_on_commit_callbacks):
+def test_the_web_page_previews_and_commits_an_xls_and_an_ods(
+    converted, client, staff, ext, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     data = (converted / f"bao-cao-2023-08.{ext}").read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/nhap-lieu/", {"file": SimpleUploadedFile(f"t8.{ext}", data), "period": "2023-08"})
     batch = ImportBatch.objects.get()
     assert (batch.status, [e["cell"] for e in batch.errors]) == ("preview", ["K9"])  # as from the xlsx
-    client.post(f"/nhap-lieu/lo/{batch.pk}/sua/", {"exclude": "Thanh toan truc tuyen!K9", "period": "2023-08"})
+    client.post(
+        f"/nhap-lieu/lo/{batch.pk}/sua/", {"exclude": "Thanh toan truc tuyen!K9", "period": "2023-08"}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/nhap-lieu/lo/{batch.pk}/xac-nhan/")
     batch.refresh_from_db()

@@ -31,3 +31,25 @@ def test_a_question_is_answered_on_a_phone(phone_page, staff):
     assert page.get_by_role("button", name="Xác nhận nhập số liệu").is_visible()
     phone_page.screenshot("import-mapping-answered")
     assert phone_page.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_label_tables_row_is_ignored_on_a_phone(phone_page, staff):
+    """Screenshot: test-artifacts/import-mapping-label-rows.png (the hotline's row labels, long as they
+    are, inside the phone's width)."""
+    data = build_xlsx({"Tong dai 1022": sample_sheets(AUGUST)["Tong dai 1022"]})
+    batch = create_preview(SimpleUploadedFile("h.xlsx", data), period="2023-08", user=staff)
+    page = phone_page.page
+    phone_page.login("staff", "pw-staff")
+    phone_page.goto(f"/nhap-lieu/lo/{batch.pk}/")
+    rows = page.locator("#mapping .mapping-table tbody tr")
+    assert rows.count() == 12
+    assert rows.nth(3).locator("td").first.inner_text() == "B7"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.select_option('select[name="map:Tong dai 1022|B7"]', "__ignore__")
+    page.click("#preview-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".badge-given").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    phone_page.screenshot("import-mapping-label-rows")
+    assert phone_page.console_errors == []

@@ -11,11 +11,11 @@ import zipfile
 
 import openpyxl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from imports.guards import SheetBounds, SheetLimits
 from imports.models import ImportBatch

@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 
 from imports.formats import parse_workbook
+from imports.formats.header_groups import implied_groups
 from imports.formats.table_ends import end_of_table
 from imports.services import import_file
+from imports.sheet_data import SheetData
 from imports.types import Severity
 from imports.workbook import read_workbook
 from indicators.models import DataValue
@@ -139,3 +141,21 @@ def test_a_transposed_sheet_without_a_unit_asks(catalogue):
         "Sheet 'X': Không rõ bảng này là số liệu của đơn vị nào (tiêu đề không ghi tên đơn vị); hãy ghi tên "
         "đơn vị vào tiêu đề hoặc tải lên bằng tài khoản của đơn vị."
     ]
+
+
+def test_a_header_group_without_its_merge_continues_over_its_columns_within_its_parent():
+    rows = [
+        ["TT", "Đơn vị", "09/2023", "", "", "Năm 2023", "", "Ghi chú"],
+        ["", "", "NVTC", "", "Phí", "", "", ""],
+        ["", "", "Số GD", "Số tiền", "Số GD", "Số GD", "Số tiền", ""],
+    ]
+    # G2 is under 'Năm 2023', whose own second level starts empty (F2): no group of '09/2023' reaches it;
+    # H1 'Ghi chú' has nothing below it and ends the year group
+    assert implied_groups(SheetData("T", rows), 0, 2, 2) == {
+        (0, 3): "09/2023",
+        (0, 4): "09/2023",
+        (0, 6): "Năm 2023",
+        (1, 3): "NVTC",
+    }
+    merged = SheetData("T", rows, merged=[(0, 2, 0, 3)])
+    assert implied_groups(merged, 0, 2, 2) == {}  # a workbook's merges say where its groups end

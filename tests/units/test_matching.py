@@ -81,3 +81,22 @@ def test_it_works_on_plain_candidates():
     idx = UnitIndex([UnitCandidate("X1", "Huyện Mới", "Mới", ("Huyện Mới Lập",), "district")])
     assert idx.match("UBND H.Mới").code == "X1"
     assert idx.match("huyện mới lập").code == "X1"
+
+
+@pytest.mark.parametrize(
+    ("filename", "code", "ambiguous"),
+    [
+        ("So_GDDT_thang_8.xlsx", "SGDDT", []),  # the short name's letters run together
+        ("Sở Giáo dục và Đào tạo - T8-2023.xlsx", "SGDDT", []),
+        ("BC CĐS Sở GD&ĐT tỉnh Bình Phước tháng 8.xlsx", "SGDDT", []),  # the province qualifies it
+        (r"C:\docs\So_Y_te.xls", "SYT", []),
+        ("Dong_Xoai_T8.xlsx", "DONGXOAI", []),
+        ("So_GDDT_va_So_Tai_chinh.xlsx", None, ["SGDDT", "STC"]),
+        ("bao-cao-2023-08.xlsx", None, []),
+        ("Tinh_Binh_Phuoc_T8.xlsx", None, []),  # the province is never taken from a file name
+        ("So_GDT_T8.xlsx", None, []),  # a near name is not a guess
+    ],
+)
+def test_a_file_name_names_a_unit_only_when_it_names_exactly_one(index, filename, code, ambiguous):
+    found = index.match_file_name(filename)
+    assert (found.code, [c.code for c in found.ambiguous]) == (code, ambiguous)

@@ -5,14 +5,17 @@ Exit codes: 0 committed or a clean dry run, 1 rejected (errors; nothing written)
 be read (or does not exist). With --json, one JSON object on stdout: batch, status, period, counts
 {new, changed, unchanged, skipped}, errors, warnings (lists of {sheet, row, column, cell, value,
 message}), plus skipped cells, the detected sheets, `mapping` (every column: {sheet, column letter,
-header, indicator or null, how: catalogue | saved | given | ignored | unmapped}) and `units` (every
-unit row: {sheet, row, printed, unit or null, how}).
+header, indicator or null, how: catalogue | saved | given | ignored | unmapped}; a label table —
+indicators down the rows — lists each row label instead: {sheet, column: the value column, row,
+header: the printed label, indicator, how}) and `units` (every unit row: {sheet, row, printed, unit or
+null, how}).
 
 A column the importer is unsure of (two columns read as one indicator, a header without its time
 window beside one with it) is an error naming the columns: nothing is picked. `--mapping FILE` answers
 it: {"columns": [{"sheet", "header", "indicator"}], "units": [{"printed", "unit"}]} (indicator null:
-ignore the column); `--remember` saves the answers for the sender (the user's unit, or the user) and
-the sheet's header, so next month's file imports with how "saved"."""
+ignore the column; for a label table's row, header is the printed label or the value cell 'B7');
+`--remember` saves the answers for the sender (the user's unit, or the user) and the sheet's header,
+so next month's file imports with how "saved"."""
 
 import json
 import sys
