@@ -232,13 +232,14 @@ class UnitIndex:
         key = compact_key(text)
         if len(key) < 4:
             return []
-        if self._compact is None:
-            self._compact = {}
+        if self._compact is None:  # built whole, then published: the index may be shared by threads
+            compact: dict[str, dict[str, UnitCandidate]] = {}
             for c in self.candidates:
                 for name in (c.name, c.short_name, *c.aliases):
                     k = compact_key(name) if name else ""
                     if len(k) >= 4:
-                        self._compact.setdefault(k, {})[c.code] = c
+                        compact.setdefault(k, {})[c.code] = c
+            self._compact = compact
         return list(self._compact.get(key, {}).values())
 
     def _choose(self, hits: dict[str, int], levels: set[str]) -> UnitCandidate | list[UnitCandidate]:

@@ -62,6 +62,24 @@ def without_cyclic_gc():
 # ---- catalogue and scope ---------------------------------------------------------------------
 
 
+# The last unit index built, with the unit rows it was built from: a worker importing file after file
+# reuses it while the rows are the same (an edited, added or retired unit builds a new one).
+_unit_index: tuple[tuple, UnitIndex] | None = None
+
+
+def _units_index(rows: tuple) -> UnitIndex:
+    global _unit_index
+    cached = _unit_index
+    if cached is not None and cached[0] == rows:
+        return cached[1]
+    index = UnitIndex(
+        UnitCandidate(code, name, short or "", tuple(aliases or ()), level)
+        for _pk, code, name, short, aliases, level in rows
+    )
+    _unit_index = (rows, index)
+    return index
+
+
 def build_catalogue() -> Catalogue:
     indicators = {
         code: IndicatorMeta(code, name, measure, aggregation, tuple(reported_by or ()), cumulative or "", pk)
@@ -69,13 +87,13 @@ def build_catalogue() -> Catalogue:
             "id", "code", "name", "measure", "aggregation", "reported_by", "cumulative"
         )
     }
-    units, ids = [], {}
-    for pk, code, name, short, aliases, level in Unit.objects.filter(active=True).values_list(
-        "id", "code", "name", "short_name", "aliases", "level"
-    ):
-        units.append(UnitCandidate(code, name, short or "", tuple(aliases or ()), level))
-        ids[code] = pk
-    return Catalogue(indicators, UnitIndex(units), ids)
+    rows = tuple(
+        (pk, code, name, short, tuple(aliases or ()), level)
+        for pk, code, name, short, aliases, level in Unit.objects.filter(active=True)
+        .order_by("pk")
+        .values_list("id", "code", "name", "short_name", "aliases", "level")
+    )
+    return Catalogue(indicators, _units_index(rows), {code: pk for pk, code, *_rest in rows})
 
 
 def writable_units(user) -> set[str] | None:
