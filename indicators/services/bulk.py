@@ -5,13 +5,14 @@ that upserts them, deletes the absent ones and inserts one change row per change
          up AS (INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM … RETURNING …),
          gone AS (DELETE … RETURNING …),     -- only when something is recorded absent
          logged AS (INSERT INTO indicators_valuechange SELECT … FROM up LEFT JOIN old … RETURNING …)
-    SELECT … FROM logged GROUP BY GROUPING SETS (…)
+    SELECT the counts UNION ALL the (unit, period) pairs UNION ALL the (indicator, unit) pairs …
 
 Every sub-statement sees the same snapshot, taken after the period locks were granted, so `old` holds
 exactly what the upsert replaces and each change row's "before" is the previous row's "after".
 Unchanged values are not touched (re-importing the same file writes nothing). The statement answers
-the counts, the (indicator, unit) → earliest period pairs for the status engine and the (unit,
-period) pairs for the publication state, aggregated by the database.
+the counts, the (unit, period) pairs for the publication state and, unless every staged value
+changed (then they are the staged ones, as a new month's file has them), the (indicator, unit) →
+earliest period pairs for the status engine, aggregated by the database.
 """
 
 from __future__ import annotations
@@ -146,9 +147,14 @@ def _statement(*, deletes: bool, want_keys: bool) -> str:
         if deletes
         else ""
     )
-    sets = "(indicator_id, unit_id), (unit_id, period)" + (
-        ", (indicator_id, unit_id, period)" if want_keys else ""
+    keys = (
+        "\n        UNION ALL\n        SELECT 0, indicator_id, unit_id, period, NULL, 0, 0, 0 FROM logged"
+        if want_keys
+        else ""
     )
+    # The per-pair rows only when some staged value did not change (or the keys are wanted): when every
+    # one changed, which is what a new month's file does, the pairs are the staged ones (`write`).
+    detail = "" if want_keys else "WHERE (SELECT count(*) FROM logged) <> %(staged)s"
     return f"""
         WITH known AS (
           -- (indicator, period) pairs that hold values, found through the (period, indicator) index:
@@ -196,10 +202,15 @@ def _statement(*, deletes: bool, want_keys: bool) -> str:
           LEFT JOIN old o ON o.indicator_id = u.indicator_id AND o.unit_id = u.unit_id AND o.period = u.period{logged_gone}
           RETURNING indicator_id, unit_id, period, action
         )
-        SELECT GROUPING(indicator_id, unit_id, period), indicator_id, unit_id, period, min(period),
+        SELECT -1, NULL::bigint, NULL::bigint, NULL::varchar, NULL::varchar,
                count(*) FILTER (WHERE action = 'created'), count(*) FILTER (WHERE action = 'updated'),
                count(*) FILTER (WHERE action = 'deleted')
-        FROM logged GROUP BY GROUPING SETS ({sets})
+        FROM logged
+        UNION ALL
+        SELECT 4, NULL, unit_id, period, NULL, 0, 0, 0 FROM logged GROUP BY unit_id, period
+        UNION ALL
+        SELECT 1, indicator_id, unit_id, NULL, min(period), 0, 0, 0
+        FROM logged {detail} GROUP BY indicator_id, unit_id{keys}
     """
 
 
@@ -213,32 +224,53 @@ def write(items, plan, *, user_id, source: str, batch, want_keys: bool, at=None)
             "raw varchar(500), note text, flags jsonb) ON COMMIT DROP"
         )
         cursor.cursor.copy_expert(
-            "COPY value_stage FROM STDIN", ChunkReader(stage_lines(items, plan, deletes=deletes)), size=1 << 20
+            "COPY value_stage FROM STDIN",
+            ChunkReader(stage_lines(items, plan, deletes=deletes)),
+            size=1 << 20,
         )
         # Statistics for the planner: without them it guesses ~1,000 staged rows and may join the
         # unit table by a nested loop per row (4 s instead of 0.7 s for 60,000 values).
-        cursor.execute("ANALYZE value_stage")
+        cursor.execute("ANALYZE value_stage (indicator_id, unit_id, period)")
         # The statement's closing aggregate (one group per changed (indicator, unit)) spills to disk in
         # nine batches at the default 4 MB for 60,000 values; this transaction may use more.
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(
             _statement(deletes=deletes, want_keys=want_keys),
-            {"user": user_id, "batch": batch, "source": source, "at": at or timezone.now()},
+            {
+                "user": user_id,
+                "batch": batch,
+                "source": source,
+                "at": at or timezone.now(),
+                "staged": len(items),
+            },
         )
         rows = cursor.fetchall()
         cursor.execute("DROP TABLE value_stage")
     codes = {meta.id: code for code, meta in plan.indicators.items()}
     unit_codes = {pk: code for code, pk in plan.unit_ids.items()}
     result = written.result
+    detailed = False
     for grouping, indicator_id, unit_id, period, first, created, updated, deleted in rows:
-        if grouping == 1:  # (indicator, unit)
+        if grouping == -1:  # the counts
+            result.created, result.changed, result.deleted = created, updated, deleted
+        elif grouping == 1:  # (indicator, unit)
             written.pairs[(indicator_id, unit_id)] = first
-            result.created += created
-            result.changed += updated
-            result.deleted += deleted
+            detailed = True
         elif grouping == 4:  # (unit, period)
             written.touched.add((unit_id, period))
         else:  # (indicator, unit, period)
             result.keys.append(f"{codes[indicator_id]}/{unit_codes[unit_id]}/{period}")
+    if not detailed and result.created + result.changed + result.deleted == len(items):
+        # every staged value changed: the pairs are the staged ones, each from its earliest period
+        inds, units, pairs = (
+            {code: meta.id for code, meta in plan.indicators.items()},
+            plan.unit_ids,
+            written.pairs,
+        )
+        for v in items:
+            key = (inds[v.indicator], units[v.unit])
+            first = pairs.get(key)
+            if first is None or v.period < first:
+                pairs[key] = v.period
     result.keys.sort()
     return written

@@ -13,6 +13,9 @@ from entry.services.rows import check_row
 from indicators.checks import check_value, plainly_valid
 from indicators.models import DataValue, Indicator, ValueChange
 from indicators.services import BULK_MIN, RecordValuesError, ValueInput, record_values
+from indicators.services import bulk as _bulk
+from indicators.services import door as _door
+from indicators.services import rows as _rows
 from tests.api.conftest import token_client
 from tests.change_log import chain_breaks
 from units.models import Unit
@@ -226,3 +229,49 @@ def test_the_bulk_and_the_row_backends_write_the_same_values_and_change_rows(pos
     assert bulk_changes == row_changes
     assert bulk_values == row_values
     assert connection.vendor == "postgresql"
+
+
+def _pairs_and_counts(backend, items):
+    plan, errors = _door._resolve(items, None)
+    assert errors == []
+    written = backend.write(items, plan, user_id=None, source="import", batch=None, want_keys=False)
+    r = written.result
+    return written.pairs, written.touched, (r.created, r.changed, r.deleted)
+
+
+def test_both_backends_tell_the_engine_the_same_pairs_for_a_large_write(postgres, db):
+    # A write too large for its keys (the bulk backend then takes the pairs from the staged values
+    # when every one changed, and from the statement otherwise): the same (indicator, unit) → first
+    # changed period and the same touched (unit, period) as the row backend, value by value.
+    units = list(Unit.objects.filter(level="district").order_by("code").values_list("code", flat=True)[:6])
+    months = [f"{y}-{m:02d}" for y in range(2010, 2020) for m in range(1, 13)]
+    codes = ["DVC-SVC-RATE", "DVC-FILE-RATE"]
+    first = [
+        ValueInput(c, u, p, D(k % 90))
+        for k, (c, u, p) in enumerate((c, u, p) for c in codes for u in units for p in months)
+    ]
+    # the second write changes only some values, from different months per series, and records some absent
+    second = [
+        ValueInput(v.indicator, v.unit, v.period, None, absent=True)
+        if k % 97 == 0
+        else ValueInput(
+            v.indicator, v.unit, v.period, v.value + (1 if (k % 7 == 0 and v.period >= "2014-05") else 0)
+        )
+        for k, v in enumerate(first)
+    ]
+    answers = []
+    for backend in (_bulk, _rows):
+        with transaction.atomic():
+            one = _pairs_and_counts(
+                backend, [ValueInput(v.indicator, v.unit, v.period, v.value) for v in first]
+            )
+            two = _pairs_and_counts(backend, second)
+            answers.append((one, two))
+            transaction.set_rollback(True)
+    (bulk_one, bulk_two), (rows_one, rows_two) = answers
+    assert bulk_one == rows_one
+    assert bulk_two == rows_two
+    assert bulk_one[2] == (1440, 0, 0) and len(bulk_one[0]) == 12
+    assert set(bulk_one[0].values()) == {"2010-01"}
+    changed = sum(1 for k, v in enumerate(first) if k % 97 and k % 7 == 0 and v.period >= "2014-05")
+    assert bulk_two[2] == (0, changed, len(range(0, 1440, 97)))
