@@ -64,9 +64,28 @@ def phrase_set(layout: str, key: str) -> frozenset[str]:
     return frozenset(phrases(layout, key))
 
 
+@cache
+def phrase_family(layout: str, prefix: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every key of `layout` starting with `prefix`, in file order, as (the rest of the key, its
+    folded phrases): `phrase_family("dti_scores", "pillar-")` → (("NHAN-THUC", ("nhan thuc so",)), …).
+    For a layout whose choices are themselves data (the DTI pillars, the printed groups): a new one
+    is a new row. A tuple, so callers may cache on it. None at all raises `LookupError`, as a
+    missing key does."""
+    table = load_phrases(_path)
+    family = tuple(
+        (key[len(prefix) :], found)
+        for (lay, key), found in table.items()
+        if lay == layout and key.startswith(prefix)
+    )
+    if not family:
+        raise LookupError(f"{_path.name} has no phrases for layout {layout!r}, keys {prefix!r}…")
+    return family
+
+
 def _clear() -> None:
     phrases.cache_clear()
     phrase_set.cache_clear()
+    phrase_family.cache_clear()
 
 
 @contextmanager

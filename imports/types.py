@@ -301,17 +301,19 @@ class Answers:
     file_units: str = ""
 
     def column(
-        self, sheet: str, fingerprint: str, keys: list[str], saved_key: str = ""
+        self, sheet: str, fingerprint: str, keys: list[str], saved_keys: list[str] | tuple[str, ...] = ()
     ) -> tuple[str | None, str] | None:
         """(indicator or None for 'ignore', how) for a column known by any of `keys`, or None. A saved
-        answer is keyed by the header and the column's letter (`saved_key`, 'hop khong giay@c'): two
-        columns may fold to the same header text."""
+        answer is keyed by the header and the column's letter (`saved_keys`, 'hop khong giay@c': two
+        columns may fold to the same header text), tried in order: a label row's dated key first,
+        then the exact label an older saved mapping used."""
         for key in keys:
             for s in (sheet, "*"):
                 if (s, key) in self.columns:
                     return self.columns[(s, key)], HOW_GIVEN
-        if (fingerprint, saved_key) in self.saved_columns:
-            return self.saved_columns[(fingerprint, saved_key)], HOW_SAVED
+        for saved_key in saved_keys:
+            if (fingerprint, saved_key) in self.saved_columns:
+                return self.saved_columns[(fingerprint, saved_key)], HOW_SAVED
         return None
 
     def unit(self, folded_label: str) -> tuple[str, str] | None:

@@ -31,7 +31,7 @@ from ..types import (
     column_letter,
 )
 from ..vocabulary import expand
-from .windows import WINDOW_LABELS, Window, header_window
+from .windows import WINDOW_LABELS, Window, header_window, label_key
 
 
 @dataclass
@@ -102,6 +102,13 @@ def saved_key(header: str, column: int) -> str:
     return f"{fold(header)}@{column_letter(column).lower()}"
 
 
+def row_saved_key(label: str, letter: str) -> str:
+    """How a saved mapping names a label table's row: its folded label with its dates as tokens
+    (`windows.label_key`) and the value column's letter ('tin rac tu ngay [year-start] den ngay
+    [date]@b'), so the answer applies next month when only the dates moved."""
+    return f"{label_key(fold(label))}@{letter.lower()}"
+
+
 def column_keys(col) -> list[str]:
     """The names a mapping may use for a column: its printed header, its full header text, its letter."""
     keys = [fold(col.printed), fold(" ".join(col.parts))]
@@ -152,7 +159,7 @@ def resolve_columns(
     for col in columns:
         c = col.index
         answer = answers.column(
-            sheet_name, fp, [*column_keys(col), fold(header[c])], saved_key(header[c], c + 1)
+            sheet_name, fp, [*column_keys(col), fold(header[c])], [saved_key(header[c], c + 1)]
         )
         if answer is not None:
             code, how = answer

@@ -15,42 +15,45 @@ from decimal import Decimal
 from core.numbers import Kind, format_vn, raw_text, read_number
 from core.text import has
 
-from ..phrases import phrase_set, phrases
+from ..phrases import phrase_family, phrase_set, phrases
 from ..types import Answers, CellRef, DTIRow, SheetResult
 from ..workbook import SheetData
 from .base import ParseContext, fold, header_text
 
 LAYOUT = "dti_scores"
 TITLE = "Bảng xếp hạng chỉ số DTI"
-PILLARS = {
-    "NHAN-THUC": "nhan thuc so",
-    "THE-CHE": "the che so",
-    "HA-TANG": "ha tang so",
-    "NHAN-LUC": "nhan luc so",
-    "ATTT": "an toan thong tin mang",
-    "CHINH-QUYEN": "hoat dong chinh quyen so",
-    "KINH-TE": "hoat dong kinh te so",
-    "XA-HOI": "hoat dong xa hoi so",
-    "WEB": "diem trang thong tin dien tu",
-}
-GROUPS = {"tot": "Tốt", "kha": "Khá", "tb": "Trung bình", "trung binh": "Trung bình", "yeu": "Yếu"}
+# The pillars (keys `pillar-<the catalogue's pillar code>`, as in fixtures/dti_pillars.csv) and the
+# printed groups (keys `group-<the group's name>`) are rows of fixtures/layout_phrases.csv.
 THRESHOLDS = [(Decimal("0.80"), "Tốt"), (Decimal("0.65"), "Khá"), (Decimal("0.50"), "Trung bình")]
 
 
-@functools.lru_cache(maxsize=4096)
 def pillar_for(header: str) -> str | None:
+    """The pillar code a header names ('Thế chế số' → 'THE-CHE'; typos tolerated), or None."""
+    return _pillar_for(header, phrase_family(LAYOUT, "pillar-"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pillar_for(header: str, pillars: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
     f = re.sub(r"\b(diem|tru cot|chi so)\b", " ", fold(header))
     f = " ".join(f.split())
-    for code, name in PILLARS.items():
-        core = name.replace("hoat dong ", "").replace("diem ", "")
-        if has(f, core) or f == name:
-            return code
+    for code, names in pillars:
+        for name in names:
+            core = name.replace("hoat dong ", "").replace("diem ", "")
+            if has(f, core) or f == name:
+                return code
     best, score = None, 0.0
-    for code, name in PILLARS.items():
-        s = difflib.SequenceMatcher(None, f, name.replace("hoat dong ", "")).ratio()
-        if s > score:
-            best, score = code, s
+    for code, names in pillars:
+        for name in names:
+            s = difflib.SequenceMatcher(None, f, name.replace("hoat dong ", "")).ratio()
+            if s > score:
+                best, score = code, s
     return best if score >= 0.82 else None
+
+
+def group_name(printed: str) -> str:
+    """The group a printed spelling names ('TB' → 'Trung bình'), or the printed text unchanged."""
+    f = fold(printed)
+    return next((name for name, spellings in phrase_family(LAYOUT, "group-") if f in spellings), printed)
 
 
 def _header(sheet: SheetData):
@@ -148,7 +151,7 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
     for row in rows:
         if max_total and row.total_printed is not None and row.group_printed:
             expected = next((g for t, g in THRESHOLDS if row.total_printed >= t * max_total), "Yếu")
-            printed = GROUPS.get(fold(row.group_printed), row.group_printed)
+            printed = group_name(row.group_printed)
             if printed != expected:
                 ctx.warn(
                     row.ref.row - 1,

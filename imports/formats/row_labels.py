@@ -8,7 +8,10 @@ entry per row label, the way a unit table lists one per column:
 A person changes a row's indicator through the same mapping as a column's: `{"columns": [{"sheet",
 "header": the printed label (or the cell, 'B5'), "indicator"}]}`; a confirmed answer is saved for the
 sender under the table's fingerprint and the folded label with the value column's letter, exactly as
-a column's is, and applies next month to a row printed the same way."""
+a column's is (`row_saved_key`: the label's dates and periods replaced by tokens, a window starting
+on 01/01 kept apart from any other), and applies next month to a row printed the same way but for
+its dates. A mapping saved before the dated key (the exact folded label) still applies to the same
+label."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from ..types import (
     SheetResult,
     column_letter,
 )
-from .columns import fingerprint, saved_key
+from .columns import fingerprint, row_saved_key, saved_key
 
 
 def label_fingerprint(layout: str, headers: list[str]) -> str:
@@ -50,7 +53,7 @@ class RowMapping:
             self.result.sheet,
             self.result.fingerprint,
             [fold(label), cell],
-            saved_key(label, self.value_col + 1),
+            [row_saved_key(label, column_letter(self.value_col + 1)), saved_key(label, self.value_col + 1)],
         )
 
     def add(

@@ -98,3 +98,57 @@ def header_window(folded: str) -> Window | None:
     if has(f, *phrases("windows", "part")):
         return Window.PART
     return None
+
+
+# ---- a row label's saved-answer key: its words, with its dates as tokens -----------------------
+
+YEAR_START = "[year-start]"  # a window starting on 01/01 (the year to date)
+DATE = "[date]"  # any other day
+MONTH = "[month]"  # a month of a year ('08 2023'), or 'thang 8'
+YEAR = "[year]"  # a bare year
+
+# a day and month with an optional year, not part of a longer run of numbers: '18 08 2023', '11 08'
+_DAY = re.compile(rf"(?<!\d )\b{_D}\s+{_D}(?:\s+(\d{{4}}))?\b(?!\s*\d)")
+_STARTS = re.compile(r"(?:\btu\s+(?:ngay\s+)?)$")
+_MONTH_OF_YEAR = re.compile(r"(?<!\d )\b(?:0?[1-9]|1[0-2])\s+\d{4}\b(?!\s*\d)")
+_MONTH_WORD = re.compile(r"\bthang\s+(?:0?[1-9]|1[0-2])\b(?!\s*\d)")
+_BARE_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def label_key(folded: str) -> str:
+    """A folded row label with the dates and periods it prints replaced by tokens, so an answer saved
+    for a row applies next month when only its dates moved. What tells rows apart stays: a window
+    starting on 01/01 is `[year-start]`, any other day `[date]`, so the year-to-date row and the short
+    window's row keep different keys; other numbers ('8 gio') stay as printed.
+
+    'tin rac tu ngay 01 01 2023 den ngay 04 10 2023' -> 'tin rac tu ngay [year-start] den ngay [date]';
+    'rieng tu ngay 11 08 den 18 08 2023' -> 'rieng tu ngay [date] den [date]';
+    'so tin thang 8 2023' -> 'so tin thang [month]'; 'nam 2023' -> 'nam [year]'."""
+
+    def day(m: re.Match) -> str:
+        d, mo = int(m.group(1)), int(m.group(2))
+        if not (1 <= d <= 31 and 1 <= mo <= 12):
+            return m.group(0)
+        starts = _STARTS.search(folded[: m.start()]) or folded[m.end() :].lstrip().startswith("den ")
+        return YEAR_START if (d, mo) == (1, 1) and starts else DATE
+
+    def window(m: re.Match) -> str:
+        """A 'from … to …' window (the layouts' own `_RANGE`): its start and its end as tokens."""
+        d1, m1 = int(m.group(1)), int(m.group(2))
+        start = YEAR_START if (d1, m1) == (1, 1) else DATE
+        text = m.group(0)
+        base = m.start()
+        start_end, end_start = m.end(3 if m.group(3) else 2), m.start(4)
+        end_end = m.end(6 if m.group(6) else 5)
+        return (
+            text[: m.start(1) - base]
+            + start
+            + text[start_end - base : end_start - base]
+            + DATE
+            + text[end_end - base :]
+        )
+
+    key = _DAY.sub(day, _RANGE.sub(window, folded))
+    key = _MONTH_OF_YEAR.sub(MONTH, key)
+    key = _MONTH_WORD.sub(f"thang {MONTH}", key)
+    return _BARE_YEAR.sub(YEAR, key)

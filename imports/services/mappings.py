@@ -15,6 +15,7 @@ from indicators.models import Indicator
 from indicators.models.catalogue import KIND_OF_MEASURE
 from units.models import Unit
 
+from ..formats.columns import row_saved_key
 from ..models import SavedMapping
 from ..types import HOW_GIVEN, Answers, RowError, Severity
 from ..validation import Catalogue
@@ -190,6 +191,8 @@ def remember(mapping: dict, user, *, confirmed_by=None) -> int:
             continue
         entry = by_fp.setdefault(m["fingerprint"], {"sheet": m["sheet"], "columns": {}, "units": {}})
         key = f"{fold(m['header'])}@{m['column'].lower()}"
+        if m.get("row"):  # a label table's row: its dates move every month
+            key = row_saved_key(m["header"], m["column"])
         entry["columns"][key] = {
             "key": key,
             "header": m["header"],

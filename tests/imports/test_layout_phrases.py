@@ -10,21 +10,22 @@ import pytest
 
 from core.text import fold
 from imports import phrases as phrases_module
-from imports.formats import hotline, parse_workbook
-from imports.phrases import LAYOUT_PHRASES_CSV, load_phrases, phrase_set, phrases, use_phrases
+from imports.formats import dti_scores, hotline, parse_workbook
+from imports.phrases import LAYOUT_PHRASES_CSV, load_phrases, phrase_family, phrase_set, phrases, use_phrases
 from imports.workbook import read_workbook
 
 from .xlsx_builders import build_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
-LOOKUPS = {"phrases", "phrase_set"}
+LOOKUPS = {"phrases", "phrase_set", "phrase_family"}  # phrase_family asks for every key with a prefix
 
 
-def _asked_keys() -> tuple[set[tuple[str, str]], list[str]]:
+def _asked_keys() -> tuple[set[tuple[str, str]], set[tuple[str, str]], list[str]]:
     """Every (layout, key) the product code asks for, read from its source: `phrases("windows", "ytd")`
-    or `phrases(LAYOUT, "HOT-SPAM")` with the module's `LAYOUT`. A call whose arguments are not
+    or `phrases(LAYOUT, "HOT-SPAM")` with the module's `LAYOUT`; apart, every (layout, prefix) of a
+    family it reads whole (`phrase_family(LAYOUT, "pillar-")`). A call whose arguments are not
     literals is listed apart: a key nobody can check is a key that may be missing."""
-    asked, unreadable = set(), []
+    asked, families, unreadable = set(), set(), []
     for path in sorted((ROOT / "imports").rglob("*.py")):
         if path.name == "phrases.py":
             continue
@@ -49,19 +50,27 @@ def _asked_keys() -> tuple[set[tuple[str, str]], list[str]]:
                 elif isinstance(a, ast.Name) and a.id == "LAYOUT" and layout:
                     args.append(layout)
             if len(args) == 2 and len(node.args) == 2:
-                asked.add((args[0], args[1]))
+                (families if node.func.id == "phrase_family" else asked).add((args[0], args[1]))
             else:
                 unreadable.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    return asked, unreadable
+    return asked, families, unreadable
 
 
 def test_every_key_the_code_asks_for_is_in_the_file_and_every_key_of_the_file_is_used():
-    asked, unreadable = _asked_keys()
+    asked, families, unreadable = _asked_keys()
     table = load_phrases(LAYOUT_PHRASES_CSV)
+    in_family = {
+        (lay, key)
+        for lay, key in table
+        for f_lay, prefix in families
+        if lay == f_lay and key.startswith(prefix)
+    }
     assert unreadable == []
     assert sorted(asked - set(table)) == []
-    assert sorted(set(table) - asked) == []
-    assert len(table) == 110
+    assert sorted(families) == [("dti_scores", "group-"), ("dti_scores", "pillar-")]
+    assert len(in_family) == 13  # nine pillars, four groups
+    assert sorted(set(table) - asked - in_family) == []
+    assert len(table) == 123
 
 
 def test_the_file_has_no_phrase_twice_under_one_key_and_each_key_is_written_once():
@@ -150,3 +159,56 @@ def test_the_file_needs_its_four_columns(tmp_path):
 def test_the_product_reads_the_file_in_its_own_fixtures():
     assert LAYOUT_PHRASES_CSV == ROOT / "fixtures" / "layout_phrases.csv"
     assert phrases_module._path == LAYOUT_PHRASES_CSV
+
+
+def test_the_dti_pillars_and_groups_are_rows_of_the_file():
+    assert phrase_family("dti_scores", "pillar-")[:2] == (
+        ("NHAN-THUC", ("nhan thuc so",)),
+        ("THE-CHE", ("the che so",)),
+    )
+    assert dict(phrase_family("dti_scores", "group-")) == {
+        "Tốt": ("tot",),
+        "Khá": ("kha",),
+        "Trung bình": ("trung binh", "tb"),
+        "Yếu": ("yeu",),
+    }
+    with pytest.raises(LookupError) as err:
+        phrase_family("dti_scores", "nothing-")
+    assert str(err.value) == "layout_phrases.csv has no phrases for layout 'dti_scores', keys 'nothing-'…"
+
+
+DTI_NEW_PHRASING = [
+    ["KẾT QUẢ CHỈ SỐ DTI CẤP SỞ NĂM 2022"],
+    ["STT", "Đơn vị", "Nhận thức số", "Thể chế số", "Hạ tầng số", "An ninh mạng", "Tổng điểm", "Xếp loại"],
+    ["", "Điểm tối đa", 50, 70, 60, 50, 230, ""],
+    [1, "Sở Tài chính", 40, 60, 50, 45, 195, "Loại tốt"],
+]
+
+
+def test_a_new_dti_pillar_phrasing_and_group_spelling_are_rows_not_code(tmp_path):
+    source = build_xlsx({"DTI sở": DTI_NEW_PHRASING})
+
+    def read():
+        results, _problems, _det = parse_workbook(read_workbook(source))
+        (row,) = results[0].dti_rows
+        return row.scores, [p.message for p in results[0].problems]
+
+    assert dti_scores.pillar_for("An ninh mạng") is None
+    scores, messages = read()
+    assert scores == {"NHAN-THUC": Decimal(40), "THE-CHE": Decimal(60), "HA-TANG": Decimal(50)}
+    assert messages == [
+        "Tổng điểm in 195 khác tổng các trụ cột 150",
+        "Xếp loại in 'Loại tốt' nhưng 195/230 điểm là 'Tốt'",
+    ]
+    rows = ("dti_scores,pillar-ATTT,an ninh mạng,issue 15", "dti_scores,group-Tốt,loại tốt,")
+    with use_phrases(_copy_with(tmp_path, *rows)):
+        assert dti_scores.pillar_for("An ninh mạng") == "ATTT"
+        scores, messages = read()
+    assert scores == {
+        "NHAN-THUC": Decimal(40),
+        "THE-CHE": Decimal(60),
+        "HA-TANG": Decimal(50),
+        "ATTT": Decimal(45),
+    }
+    assert messages == []
+    assert dti_scores.pillar_for("An ninh mạng") is None  # the shipped file again
