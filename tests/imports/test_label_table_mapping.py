@@ -188,6 +188,7 @@ def test_the_preview_page_lets_staff_change_a_row_labels_indicator(
     page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
     assert f'name="map:{HOTLINE}|B7"' in page
     assert "Chỉ tiêu của dòng 7" in page
+    assert "Bỏ qua dòng này" in page and "Bỏ qua cột này" not in page  # a row, not a column
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("imports:batch_update", args=[batch.pk]),
