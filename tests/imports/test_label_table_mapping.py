@@ -4,13 +4,11 @@ label as printed, indicator, how}. A person changes a row's indicator with the s
 column's (`header` = the printed label, or the value cell 'B7'), and a remembered answer applies next
 month with how "saved". Column tables keep their entries' shape (no `row`)."""
 
-import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -19,6 +17,7 @@ from imports.models import ImportBatch, SavedMapping
 from indicators.models import DataValue
 
 from .test_formats import KH57_ROWS
+from .test_saved_mapping import remember_with_cli, run_cli
 from .test_table_ends import TRANSPOSED
 from .xlsx_builders import AUGUST, build_xlsx, sample_sheets
 
@@ -26,16 +25,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 HOTLINE = "Tong dai 1022"
 SPAM = "Tin rác – từ ngày 01/01/2023 đến ngày 04/10/2023"
-
-
-def run_cli(*args):
-    out = io.StringIO()
-    code = 0
-    try:
-        call_command("import_workbook", *args, stdout=out)
-    except SystemExit as exc:
-        code = exc.code
-    return code, json.loads(out.getvalue())
 
 
 def hotline_file(tmp_path, name="hotline.xlsx"):
@@ -135,21 +124,8 @@ def test_an_unknown_row_label_imports_after_a_remembered_mapping_and_next_month_
     assert [w["message"] for w in result["warnings"]] == [
         f"Sheet 'STC', dòng 4, cột 'B': Không nhận ra chỉ tiêu '{UNKNOWN}'; không nhập dòng này.",
     ]
-    mapping = tmp_path / "mapping.json"
-    mapping.write_text(
-        json.dumps({"columns": [{"sheet": "STC", "header": UNKNOWN, "indicator": "SW-ESIGN-RATE"}]}),
-        encoding="utf-8",
-    )
-    code, result = run_cli(
-        str(first),
-        "--period",
-        "2023-08",
-        "--user",
-        "staff",
-        "--json",
-        "--mapping",
-        str(mapping),
-        "--remember",
+    code, result = remember_with_cli(
+        first, tmp_path, {"columns": [{"sheet": "STC", "header": UNKNOWN, "indicator": "SW-ESIGN-RATE"}]}
     )
     assert (code, result["status"], result["errors"]) == (0, "committed", [])
     assert (result["mapping"][0]["indicator"], result["mapping"][0]["how"]) == ("SW-ESIGN-RATE", "given")

@@ -4,7 +4,6 @@ so an answer confirmed in August applies in September. A window starting on 01/0
 keeps its own key apart from the short reporting window's, and a label with other words is another
 row. A mapping saved before (keyed by the exact label) still applies to the same label."""
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,8 @@ from imports.formats.windows import label_key
 from imports.models import SavedMapping
 from indicators.models import DataValue
 
-from .test_label_table_mapping import HOTLINE, run_cli
+from .test_label_table_mapping import HOTLINE
+from .test_saved_mapping import remember_with_cli, run_cli
 from .xlsx_builders import AUGUST, build_xlsx, sample_sheets
 
 pytestmark = pytest.mark.django_db
@@ -45,20 +45,8 @@ def remember_august(tmp_path):
     """August: rows 7 and 13 printed in the new phrasing; the person maps row 7 (the year to date) to
     HOT-SPAM and the product remembers it."""
     august = hotline_file(tmp_path, "h-08.xlsx", {7: f"{NEW} – {YTD_AUG}", 13: f"{NEW} – {SHORT_AUG}"})
-    mapping = tmp_path / "mapping.json"
     answer = {"sheet": HOTLINE, "header": f"{NEW} – {YTD_AUG}", "indicator": "HOT-SPAM"}
-    mapping.write_text(json.dumps({"columns": [answer]}, ensure_ascii=False), encoding="utf-8")
-    code, result = run_cli(
-        str(august),
-        "--period",
-        "2023-08",
-        "--user",
-        "staff",
-        "--json",
-        "--mapping",
-        str(mapping),
-        "--remember",
-    )
+    code, result = remember_with_cli(august, tmp_path, {"columns": [answer]})
     assert (code, result["status"], result["errors"]) == (0, "committed", [])
     by_row = {m["row"]: (m["indicator"], m["how"]) for m in result["mapping"]}
     assert (by_row[7], by_row[13]) == (("HOT-SPAM", "given"), (None, "ignored"))

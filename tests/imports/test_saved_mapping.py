@@ -29,6 +29,15 @@ def run_cli(*args):
     return code, json.loads(out.getvalue())
 
 
+def remember_with_cli(path, tmp_path, answers: dict, period: str = "2023-08"):
+    """`import_workbook PATH --json --mapping answers.json --remember` as staff: (exit code, JSON)."""
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
+    return run_cli(
+        str(path), "--period", period, "--user", "staff", "--json", "--mapping", str(mapping), "--remember"
+    )
+
+
 def dvctt_file(tmp_path, name, *, bu_dang="Huyện Bù Đăng"):
     """The August DVCTT table with the file-rate group renamed in words the layout does not know and
     (optionally) one unit printed under a name the catalogue does not know."""
@@ -67,27 +76,13 @@ def test_an_unknown_header_imports_after_a_remembered_mapping_and_next_month_use
         "how": "unmapped",
     }
     assert code == 1  # the unknown unit is an error
-    mapping = tmp_path / "mapping.json"
-    mapping.write_text(
-        json.dumps(
-            {
-                "columns": [{"sheet": "DVCTT", "header": HEADER, "indicator": "DVC-FILE-RATE"}],
-                "units": [{"printed": "Phòng VH huyện BĐ", "unit": "BUDANG"}],
-            },
-            ensure_ascii=False,
-        ),
-        encoding="utf-8",
-    )
-    code, result = run_cli(
-        str(first),
-        "--period",
-        "2023-08",
-        "--user",
-        "staff",
-        "--json",
-        "--mapping",
-        str(mapping),
-        "--remember",
+    code, result = remember_with_cli(
+        first,
+        tmp_path,
+        {
+            "columns": [{"sheet": "DVCTT", "header": HEADER, "indicator": "DVC-FILE-RATE"}],
+            "units": [{"printed": "Phòng VH huyện BĐ", "unit": "BUDANG"}],
+        },
     )
     assert (code, result["status"], result["errors"]) == (0, "committed", [])
     assert (column(result, "F")["indicator"], column(result, "F")["how"]) == ("DVC-FILE-RATE", "given")

@@ -2,17 +2,15 @@
 each indicator's header phrasings in the catalogue (fixtures/indicators.csv `headers`, editable in the
 admin), one-letter typos tolerated. Before: a header written with a common abbreviation was dropped."""
 
-import io
-import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from core.text import fold
 from imports.vocabulary import Vocabulary, contains_phrase, expand
 from indicators.models import DataValue, Indicator
 
+from .test_saved_mapping import run_cli
 from .xlsx_builders import AUGUST, build_xlsx, replace_text, sample_sheets
 
 D = Decimal
@@ -49,16 +47,6 @@ def test_the_longer_phrasing_wins_and_several_are_candidates():
     assert v.candidates("so tin bai tuyen truyen cds") == [("B", "so tin bai tuyen truyen")]
     v = Vocabulary.from_catalogue([("A", "số tin bài", []), ("B", "x", ["số tin bài"])])
     assert [c for c, _p in v.candidates("so tin bai")] == ["A", "B"]
-
-
-def run_cli(*args):
-    out = io.StringIO()
-    code = 0
-    try:
-        call_command("import_workbook", *args, stdout=out)
-    except SystemExit as exc:
-        code = exc.code
-    return code, json.loads(out.getvalue())
 
 
 @pytest.mark.django_db
