@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from imports.services import create_preview
+from tests.conftest import BrowserPage
 
 from .xlsx_builders import AUGUST, build_xlsx, insert_column, sample_sheets
 
@@ -53,3 +54,24 @@ def test_a_label_tables_row_is_ignored_on_a_phone(phone_page, staff):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     phone_page.screenshot("import-mapping-label-rows")
     assert phone_page.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_label_rows_fit_a_desktop_too(chromium, live_server, staff):
+    """Screenshot: test-artifacts/import-mapping-label-rows-1366.png — the same table as columns."""
+    data = build_xlsx({"Tong dai 1022": sample_sheets(AUGUST)["Tong dai 1022"]})
+    batch = create_preview(SimpleUploadedFile("h.xlsx", data), period="2023-08", user=staff)
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    try:
+        desk = BrowserPage(context.new_page(), live_server.url)
+        desk.login("staff", "pw-staff")
+        desk.goto(f"/nhap-lieu/lo/{batch.pk}/")
+        rows = desk.page.locator("#mapping .mapping-table tbody tr")
+        assert rows.count() == 12
+        assert rows.nth(3).locator("td").nth(1).inner_text().startswith("Tin rác")
+        assert "Bỏ qua dòng này" in rows.nth(3).locator("select").inner_text()
+        assert desk.page.evaluate("document.documentElement.scrollWidth") <= 1366
+        desk.screenshot("import-mapping-label-rows-1366")
+        assert desk.console_errors == []
+    finally:
+        context.close()
