@@ -25,4 +25,4 @@ def recompute_status(self, pairs=None, indicator_ids=None):
     # Status counts are for the command's output; the task skips that extra pass.
     if pairs is None:
         return engine.recompute_all(counts=False).as_dict()
-    return engine.recompute_pairs([tuple(p) for p in pairs], counts=False).as_dict()
+    return engine.recompute_pairs(pairs, counts=False).as_dict()

@@ -11,13 +11,22 @@ from django.db import connection
 
 from core.periods import previous_month
 
-from .sql import DV, SCOPE, period_literal
+from .sql import SCOPE
 
 
 def normalise_pairs(pairs) -> dict[tuple[int, int], str]:
     """Accept {(indicator_id, unit_id): from_period} or an iterable of (indicator_id, unit_id,
-    from_period) triples; keep the earliest period per pair."""
-    items = pairs.items() if isinstance(pairs, Mapping) else (((a, b), p) for a, b, p in pairs)
+    from_period) triples (tuples or lists, as a task's JSON arguments arrive); keep the earliest period
+    per pair."""
+    if isinstance(pairs, Mapping):
+        items = pairs.items()
+    else:
+        triples = pairs if isinstance(pairs, list | tuple) else list(pairs)
+        periods = {t[2] for t in triples}
+        if len(periods) == 1:  # one month's write: nothing to compare
+            (period,) = periods
+            return {(int(i), int(u)): period for i, u, _ in triples}
+        items = (((i, u), p) for i, u, p in triples)
     out: dict[tuple[int, int], str] = {}
     get = out.get
     for (indicator_id, unit_id), period in items:
@@ -29,14 +38,15 @@ def normalise_pairs(pairs) -> dict[tuple[int, int], str]:
 
 
 def _guess_window_from(period: str) -> str:
-    """Where a pair's window most likely starts: the month before the changed one (monthly reports)."""
+    """Where a pair's window starts: the month before the changed one, which holds the previous report
+    of a monthly series (the statement probes further back for a row whose window holds none)."""
     return period if period[:4] == "0000" else previous_month(period)
 
 
 @dataclass
 class Scope:
     """The touched pairs, in the temp table `tmp_status_scope`, and the constant lower bounds of their
-    periods (see `status_select_sql`)."""
+    periods (see `status_select_sql`): the first changed period and the first period a window reads."""
 
     floor: str
     window_floor: str
@@ -72,10 +82,10 @@ def create_scope(cursor, pairs: dict[tuple[int, int], str]) -> Scope:
         f"PRIMARY KEY (indicator_id, unit_id)){on_commit}"
     )
     guesses = {p: _guess_window_from(p) for p in set(pairs.values())}
-    rows = [(i, u, p, guesses[p]) for (i, u), p in pairs.items()]
     if vendor == "postgresql":
         # COPY: 60,000 pairs in ~0.05 s where execute_values took ~0.2 s.
-        buffer = io.StringIO("".join(f"{i}\t{u}\t{p}\t{w}\n" for i, u, p, w in rows))
+        tails = {p: f"\t{p}\t{w}\n" for p, w in guesses.items()}
+        buffer = io.StringIO("".join([f"{i}\t{u}{tails[p]}" for (i, u), p in pairs.items()]))
         cursor.cursor.copy_expert(
             f"COPY {SCOPE} (indicator_id, unit_id, from_period, window_from) FROM STDIN", buffer
         )
@@ -83,26 +93,7 @@ def create_scope(cursor, pairs: dict[tuple[int, int], str]) -> Scope:
     else:
         cursor.executemany(
             f"INSERT INTO {SCOPE} (indicator_id, unit_id, from_period, window_from) VALUES (%s, %s, %s, %s)",
-            rows,
+            [(i, u, p, guesses[p]) for (i, u), p in pairs.items()],
         )
     floor = min(guesses)
-    guess_floor = min(guesses.values())
-    # The window must start at the pair's latest earlier report, so LAG() finds it. Usually that is the
-    # previous month, checked for all pairs at once (a join over the rows from `guess_floor` on); only the
-    # pairs without a value there (a gap in reporting, a first report) are searched one by one.
-    cursor.execute(
-        f"""UPDATE {SCOPE} SET window_from = COALESCE(
-                (SELECT MAX(dv.period) FROM {DV} dv
-                 WHERE dv.indicator_id = {SCOPE}.indicator_id AND dv.unit_id = {SCOPE}.unit_id
-                   AND dv.period < {SCOPE}.from_period AND dv.value IS NOT NULL),
-                from_period)
-            WHERE window_from < from_period AND NOT EXISTS (
-                SELECT 1 FROM {DV} dv
-                WHERE dv.indicator_id = {SCOPE}.indicator_id AND dv.unit_id = {SCOPE}.unit_id
-                  AND dv.period = {SCOPE}.window_from AND dv.value IS NOT NULL
-                  AND dv.period >= {period_literal(guess_floor)})"""
-    )
-    if cursor.rowcount:
-        cursor.execute(f"SELECT MIN(window_from) FROM {SCOPE}")
-        guess_floor = min(guess_floor, cursor.fetchone()[0])
-    return Scope(floor=floor, window_floor=guess_floor)
+    return Scope(floor=floor, window_floor=min(guesses.values()))

@@ -110,13 +110,51 @@ def period_literal(period: str) -> str:
     return f"'{period}'"
 
 
+def _windowed_sql(source: str, scoped: bool, materialized: str) -> str:
+    """CTE `w`: each non-blank value with its previous report (`prev_period`, `prev_value`: the latest
+    earlier period of the pair with a value).
+
+    Whole table: LAG() over each pair's series. Scoped: the window reads the pair's rows from the month
+    before its first changed period (`window_from`), so LAG() finds the previous report of a monthly
+    series; only a row whose window holds no earlier value (a gap in reporting, or a first report: 20,000
+    of one new month's 60,000 rows when 200 units report for the first time) looks further back, with
+    index probes that the CASE evaluates for that row alone. `w` is materialised on PostgreSQL so the
+    probes run once per row, not once per use of the columns. The rows before `from_period` only feed
+    the window and are dropped here."""
+    lag = f"""SELECT dv.id, dv.indicator_id, dv.unit_id, dv.period, dv.value, dv.numerator, dv.denominator,
+           {"dv.from_period" if scoped else "NULL"} AS from_period,
+           LAG(dv.period) OVER win AS prev_period,
+           LAG(dv.value) OVER win AS prev_value
+    FROM {source}
+    WHERE dv.value IS NOT NULL
+    WINDOW win AS (PARTITION BY dv.indicator_id, dv.unit_id ORDER BY dv.period)"""
+    if not scoped:
+        return f"w AS (\n    {lag}\n),"
+    columns = "l.id, l.indicator_id, l.unit_id, l.period, l.value, l.numerator, l.denominator, l.from_period"
+    earlier = f"""FROM {DV} p
+                      WHERE p.indicator_id = l.indicator_id AND p.unit_id = l.unit_id
+                        AND p.period < l.period AND p.value IS NOT NULL"""
+    return f"""l AS (
+    {lag}
+),
+w AS {materialized} (
+    SELECT {columns},
+           CASE WHEN l.prev_period IS NOT NULL THEN l.prev_period
+                ELSE (SELECT MAX(p.period) {earlier}) END AS prev_period,
+           CASE WHEN l.prev_period IS NOT NULL THEN l.prev_value
+                ELSE (SELECT p.value {earlier} ORDER BY p.period DESC LIMIT 1) END AS prev_value
+    FROM l WHERE l.period >= l.from_period
+),"""
+
+
 def status_select_sql(vendor: str, scoped: bool, window_floor: str = "") -> str:
     """The SELECT producing one ValueStatus row per value, in the INSERT's column order.
 
     With ``scoped`` the values are limited to the pairs in the temp table `tmp_status_scope`
     (indicator_id, unit_id, from_period, window_from): rows from `from_period` on are produced, and the
-    window reads from `window_from` (the latest earlier period with data) so LAG still finds the
-    previous report. The touched rows are read once (CTE `r`, values and blanks), then windowed.
+    window reads from `window_from` (the month before `from_period`; see `_windowed_sql` for the rows
+    whose previous report lies further back). The touched rows are read once (CTE `r`, values and
+    blanks), then windowed.
     ``window_floor`` is the smallest `window_from` of the scope: a redundant condition that gives the
     planner a constant to estimate with. Without them PostgreSQL
     guesses a third of the table for `dv.period >= s.from_period` and hash-joins a full scan of the
@@ -131,7 +169,7 @@ def status_select_sql(vendor: str, scoped: bool, window_floor: str = "") -> str:
     FROM {DV} dv JOIN {SCOPE} s ON s.indicator_id = dv.indicator_id AND s.unit_id = dv.unit_id
     WHERE dv.period >= s.window_from AND dv.period >= {period_literal(window_floor)}
 ),"""
-        source, out_filter = "r dv", "WHERE w.period >= w.from_period"
+        source = "r dv"
         blanks = "FROM r dv WHERE dv.value IS NULL AND dv.period >= dv.from_period"
         stats, med, mad = STATS, v["num"].format(x="st.median"), v["num"].format(x="st.mad")
     else:
@@ -141,10 +179,10 @@ def status_select_sql(vendor: str, scoped: bool, window_floor: str = "") -> str:
     SELECT indicator_id, unit_id, {v["num"].format(x="median")} AS med, {v["num"].format(x="mad")} AS mad
     FROM {STATS}
 ),"""
-        source, out_filter = f"{DV} dv", ""
+        source = f"{DV} dv"
         blanks = f"FROM {DV} dv WHERE dv.value IS NULL"
         stats, med, mad = "st", "st.med", "st.mad"
-    from_col = "dv.from_period" if scoped else "NULL"
+    windowed = _windowed_sql(source, scoped, v["materialized"])
     # ROUND(x, 2) of a numeric is half away from zero on PostgreSQL, as ROUND_HALF_UP in status.py.
     delta = "(j.value - j.prev_value)"
     pp_text = (
@@ -170,15 +208,7 @@ def status_select_sql(vendor: str, scoped: bool, window_floor: str = "") -> str:
     deadline_period = v["deadline_period"].format(x="j.t_deadline")
     return f"""
 WITH {rows}
-w AS (
-    SELECT dv.id, dv.indicator_id, dv.unit_id, dv.period, dv.value, dv.numerator, dv.denominator,
-           {from_col} AS from_period,
-           LAG(dv.period) OVER win AS prev_period,
-           LAG(dv.value) OVER win AS prev_value
-    FROM {source}
-    WHERE dv.value IS NOT NULL
-    WINDOW win AS (PARTITION BY dv.indicator_id, dv.unit_id ORDER BY dv.period)
-),
+{windowed}
 j AS (
     SELECT w.*, i.measure, i.direction, i.cumulative,
            {med} AS med, {mad} AS mad,
@@ -199,7 +229,6 @@ j AS (
        AND tl.year = CAST(substr(w.period, 1, 4) AS INTEGER)
        AND (tl.effective_from = '' OR tl.effective_from <= w.period)
     LEFT JOIN {stats} st ON st.indicator_id = w.indicator_id AND st.unit_id = w.unit_id
-    {out_filter}
 )
 SELECT j.id, j.t_id, j.t_val,
     CASE WHEN j.t_val IS NULL THEN '{Status.NO_TARGET}'
@@ -246,14 +275,14 @@ STATUS_COLUMNS = (
 )
 
 
-def insert_status_sql(vendor: str, scoped: bool, window_floor: str = "") -> str:
-    """The full recompute inserts into an emptied table. The incremental one upserts: most of its rows
-    are new (a new month) and need no DELETE pass first, and an existing row updated in place skips the
-    foreign key check its re-insert would pay (EXPLAIN ANALYZE on one new month: the DELETE alone took
-    0.6–0.9 s of a 2.5 s task). Every value in scope gets a row from the SELECT, so nothing stale stays;
-    `tiers` is reset for `apply_tiers` to fill in again."""
+def insert_status_sql(vendor: str, scoped: bool, window_floor: str = "", upsert: bool = True) -> str:
+    """The full recompute inserts into an emptied table. The incremental one upserts where any of its
+    rows has a status already (``upsert``; otherwise it inserts): it needs no DELETE pass first, and an
+    existing row updated in place skips the foreign key check its re-insert would pay (EXPLAIN ANALYZE
+    on one new month: the DELETE alone took 0.6–0.9 s of a 2.5 s task). Every value in scope gets a row
+    from the SELECT, so nothing stale stays; `tiers` is reset for `apply_tiers` to fill in again."""
     sql = f"INSERT INTO {VS} ({STATUS_COLUMNS})\n{status_select_sql(vendor, scoped, window_floor)}"
-    if not scoped:
+    if not scoped or not upsert:
         return sql
     updates = ", ".join(f"{c} = excluded.{c}" for c in STATUS_COLUMNS.replace(" ", "").split(",")[1:])
     return f"{sql}ON CONFLICT (data_value_id) DO UPDATE SET {updates}, tiers = NULL"

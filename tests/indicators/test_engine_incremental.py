@@ -208,3 +208,51 @@ def test_a_bulk_write_judges_new_values_against_the_last_full_statistics(
         data_value__indicator__code="INC-PCT", data_value__unit__code="INC-0", data_value__period="2023-11"
     )
     assert row.flag_list == [QualityFlag.OUTLIER]
+
+
+def test_a_new_month_alone_is_inserted_and_equals_a_full_recompute(history):
+    """Values of a month nobody reported before have no status rows yet: the pass inserts them (no
+    upsert), and a unit's first report and a report after a gap still find their previous report."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    indicators, units = history
+    newcomer = UnitFactory(code="INC-FIRST", level="district")
+    late = DataValue.objects.filter(indicator=indicators[1], unit=units[0], period="2023-10")
+    late.delete()  # units[0] skips October: its November row's previous report is further back
+    engine.recompute_all()
+    rows = [
+        DataValue(indicator=ind, unit=unit, period="2023-11", value=D(77), source="import")
+        for ind in indicators
+        for unit in [*units, newcomer]
+    ]
+    DataValue.objects.bulk_create(rows)
+    pairs = {(dv.indicator_id, dv.unit_id): "2023-11" for dv in rows}
+    with CaptureQueriesContext(connection) as queries:
+        engine.recompute_pairs(pairs)
+    inserts = [
+        q["sql"] for q in queries if q["sql"].lstrip().startswith("INSERT INTO indicators_valuestatus")
+    ]
+    assert len(inserts) == 1 and "ON CONFLICT" not in inserts[0]
+    incremental = (status_rows(), aggregate_rows(), completeness_rows())
+    gap = ValueStatus.objects.get(
+        data_value__indicator=indicators[1], data_value__unit=units[0], data_value__period="2023-11"
+    )
+    first = ValueStatus.objects.get(
+        data_value__indicator=indicators[1], data_value__unit=newcomer, data_value__period="2023-11"
+    )
+    expected_previous = (
+        DataValue.objects.filter(
+            indicator=indicators[1], unit=units[0], period__lt="2023-11", value__isnull=False
+        )
+        .order_by("-period")
+        .values_list("period", "value")
+        .first()
+    )
+    assert (gap.previous_period, gap.previous_value) == expected_previous
+    assert expected_previous[0] < "2023-10"
+    assert (first.previous_period, first.previous_value) == ("", None)
+
+    engine.recompute_all()
+
+    assert incremental == (status_rows(), aggregate_rows(), completeness_rows())
