@@ -230,17 +230,16 @@ def _row_key(row: int) -> int:
     return int.from_bytes(bytes(int(d) for d in str(row)), "big")
 
 
-def _proven_clear(buf: bytes, rows: int, columns: int) -> bool:
-    r"""True when `_suspect(b"", rows, columns)` is proven to find nothing in `buf`: every `<c` followed
+def _proven_clear(buf: bytes, n: int, rows: int, columns: int) -> bool:
+    r"""True when `_suspect(b"", rows, columns)` is proven to find nothing in `buf[:n]`: every `<c` followed
     by `[\s>/]` is `<c r="` then one or two letters at most `columns`, 1 to 7 digits at most `rows` and
     `"`. False when that is not proven (a suspect, 3 letters, 8 digits, anything unusual): the caller
     then runs the regex. Cells starting in the last 15 bytes are left to the regex itself."""
-    n = len(buf)
     if n < 64 or columns <= 0 or rows <= 0:
         return False
-    if _suspect(b"", rows, columns).search(buf, n - _WINDOW + 1):
+    if _suspect(b"", rows, columns).search(buf, n - _WINDOW + 1, n):
         return False
-    a = np.frombuffer(buf, np.uint8)
+    a = np.frombuffer(buf, np.uint8, n)
     # `<c` as a little-endian 16-bit word, at even then at odd offsets, wholly in buf[: n - 14] (so
     # that the 16 bytes from each lie within buf)
     span = n - _WINDOW + 2
@@ -321,34 +320,38 @@ class SheetBounds:
         buf = self._tail + chunk
         cut = buf.rfind(b"<")
         if 0 <= cut and len(buf) - cut < 4096:  # keep an unfinished tag for the next chunk
-            buf, self._tail = buf[:cut], buf[cut:]
+            end, self._tail = cut, buf[cut:]
         else:
-            self._tail = b""
-        if buf:
-            self._scan(buf)
+            end, self._tail = len(buf), b""
+        if end:
+            self._scan(buf, end)  # buf[:end], not copied unless the regex has to run
 
     def close(self) -> None:
         if self._tail:
             self._scan(self._tail)
             self._tail = b""
 
-    def _scan(self, buf: bytes) -> None:
+    def _scan(self, buf: bytes, end: int | None = None) -> None:
+        """Scan buf[:end] (all of buf by default)."""
+        end = len(buf) if end is None else end
         if self._prefix is None:  # the root's namespace prefix, once a chunk holds the root
-            m = _ROOT.search(buf)
+            m = _ROOT.search(buf, 0, end)
             if m:
                 self._prefix = m.group(1) or b""
         p = self._prefix or b""
         cell_tag = b"<" + p + b'c r="'
         # rows come in order: the last cell's row bounds the chunk's (and places the next chunk's
         # cells without a reference, should there be any)
-        last = buf.rfind(cell_tag)
-        tail = _REF_VALUE.match(buf, last + len(cell_tag) - 3) if last >= 0 else None
+        last = buf.rfind(cell_tag, 0, end)
+        tail = _REF_VALUE.match(buf, last + len(cell_tag) - 3, end) if last >= 0 else None
         if tail:
             self.rows = max(self.rows, int(tail.group(2)))
         pos, steps = 0, 0
         # proven clear: the regex below would find no suspect
-        clear = self.vectorised and not p and _proven_clear(buf, self.rows, self.columns)
+        clear = self.vectorised and not p and _proven_clear(buf, end, self.rows, self.columns)
         self.proven += clear
+        if not clear and end < len(buf):
+            buf = buf[:end]
         while not clear and (m := _suspect(p, self.rows, self.columns).search(buf, pos)):
             pos = m.end()
             if not buf.startswith(cell_tag, m.start()):  # a cell without its reference first
