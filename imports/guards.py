@@ -302,10 +302,11 @@ class SheetBounds:
     once by the regex engine and never cell by cell in Python. Otherwise the chunk's tags are walked
     the way calamine places them (a row or cell without `r` takes the next position).
 
-    Before that regex, a sheet without a namespace prefix tries `_proven_clear`, which proves in numpy
-    that the regex would find nothing (the common case: about 1 ns a byte where the regex takes some
+    Before that regex, a sheet without a namespace prefix tries `_proven_clear`, which proves with numpy
+    that the regex would find nothing (the common case; some 1-2 ns a byte, where the regex takes some
     200 ns a cell tag); when it cannot, the regex runs as if it had not been tried, so the bounds are
-    the same either way. `vectorised=False` leaves it out; `proven` counts the chunks it passed."""
+    the same either way, for any chunking. `vectorised=False` leaves the proof out; `proven` counts
+    the chunks it passed."""
 
     def __init__(self, vectorised: bool = True):
         self.vectorised = vectorised
