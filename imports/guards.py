@@ -361,6 +361,10 @@ class SheetBounds:
             if _valueless(buf, pos):
                 continue
             ref = _REF_VALUE.match(buf, m.start() + len(cell_tag) - 3)
+            if ref is None:  # `r="A1x"`: calamine refuses the sheet; say so before it opens
+                at = m.start() + len(cell_tag)
+                text = buf[at : at + 24].split(b'"', 1)[0].decode("utf-8", "replace")
+                raise _corrupt(f"một ô có địa chỉ không hợp lệ '{text}'")
             self.rows, self.columns = max(self.rows, int(ref.group(2))), max(self.columns, _ref_index(ref.group(1)))
             steps += 1
             if steps > 16:  # references rising all along the chunk: take them all at once

@@ -193,3 +193,18 @@ def test_a_prefixed_sheet_fed_in_small_pieces_keeps_its_bounds():
         bounds.feed(xml[k : k + 5])
     bounds.close()
     assert (bounds.rows, bounds.columns) == (5, 3)
+
+
+@pytest.mark.parametrize("ref", ["A1x", "B2 ", "C3;D4"])
+def test_a_cell_reference_that_is_not_one_is_a_corrupt_file_not_a_crash(ref):
+    # The pre-read raised AttributeError on `r="A1x"` (the upload failed with a traceback); calamine
+    # itself refuses such a sheet ("Expecting alphanumeric character").
+    data = with_sheet_xml(
+        far_cell_workbook("A1"),
+        f'<sheetData><row r="1"><c r="{ref}" t="n"><v>1</v></c></row><row r="2"><c r="B2"><v>2</v></c></row></sheetData>',
+    )
+    error = refusal(data)
+    assert (error.code, str(error)) == (
+        "corrupt",
+        f"Tệp bảng tính bị hỏng (một ô có địa chỉ không hợp lệ '{ref}'). Hãy lưu lại tệp rồi tải lên.",
+    )
