@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PUNCT = re.compile(r"[^\w%]+", re.U)
 
@@ -27,7 +28,14 @@ def fold(text) -> str:
     punctuation to single spaces."""
     if text is None:
         return ""
-    t = strip_marks(fold_glyphs(str(text))).lower()
+    return _fold(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    # Every layout's detector folds the same header and label cells again (3,200 calls, ~600
+    # texts, for one wide sheet); the folding is pure, so each text is folded once.
+    t = strip_marks(fold_glyphs(text)).lower()
     return " ".join(_PUNCT.sub(" ", t).split())
 
 

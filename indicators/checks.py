@@ -149,13 +149,19 @@ def plainly_valid(measure: str, value: Decimal | None) -> bool:
 
     The same rules as `check_value`, without the messages: the write door skips the call for the
     bulk of a large import and calls it for every other value (tests/indicators hold the two equal).
+    Called once per imported value by the importer and again by the door, hence plain strings and
+    Decimal constants (comparing with an enum member or an int costs twice as much).
     """
     if value is None:
         return True
-    if measure == Measure.PERCENT:
-        return 0 <= value <= HUNDRED
-    if measure == Measure.COUNT:
-        return value >= 0 and value == value.to_integral_value()
-    if measure == Measure.AMOUNT_VND:
-        return value >= 0
+    if measure == _PERCENT:
+        return _ZERO <= value <= HUNDRED
+    if measure == _COUNT:
+        return value >= _ZERO and value == value.to_integral_value()
+    if measure == _AMOUNT:
+        return value >= _ZERO
     return True
+
+
+_ZERO = Decimal(0)
+_PERCENT, _COUNT, _AMOUNT = str(Measure.PERCENT), str(Measure.COUNT), str(Measure.AMOUNT_VND)

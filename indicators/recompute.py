@@ -24,7 +24,8 @@ def values_changed(pairs, from_period: str | None = None) -> None:
     else:
         if from_period is None:
             raise ValueError("from_period is required when pairs is not a dict")
-        triples = [[int(i), int(u), str(from_period)] for i, u in pairs]
+        period = str(from_period)
+        triples = [[int(i), int(u), period] for i, u in pairs]
     if triples:
         transaction.on_commit(lambda: enqueue(recompute_status, triples))
     bump_on_commit()

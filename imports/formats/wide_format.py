@@ -71,8 +71,9 @@ def parse(sheet: SheetData, answers: Answers | None = None) -> SheetResult:
             if raw == "":
                 continue
             if type(raw) is float:
-                value = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
-                add((r + 1, c + 1, code, unit, None, value, repr(raw), ""))
+                text = repr(raw)
+                value = Decimal(int(raw)) if raw.is_integer() else Decimal(text)
+                add((r + 1, c + 1, code, unit, None, value, text, ""))
                 continue
             reading = read_number(raw, Kind.NUMBER)
             pv = ParsedValue(

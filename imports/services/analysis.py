@@ -4,9 +4,11 @@ compare with what is stored (the preview's counts and first changed cells). Noth
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from django.conf import settings
 
@@ -226,13 +228,9 @@ def _analyse(source, *, period, user, filename, corrections, exclusions, catalog
         )
         _refuse_locked(validated, user)
         all_problems = list(problems) + list(validated.problems)
+    per_sheet = Counter(map(attrgetter("ref.sheet"), validated.values))
     sheets = [
-        {
-            "sheet": d.sheet,
-            "layout": d.layout,
-            "title": d.title,
-            "values": sum(1 for v in validated.values if v.ref.sheet == d.sheet),
-        }
+        {"sheet": d.sheet, "layout": d.layout, "title": d.title, "values": per_sheet[d.sheet]}
         for d in detections
     ]
     analysis = Analysis(the_period, proposed, validated, sheets, all_problems)
