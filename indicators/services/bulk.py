@@ -7,6 +7,10 @@ that upserts them, deletes the absent ones and inserts one change row per change
          logged AS (INSERT INTO indicators_valuechange SELECT … FROM up LEFT JOIN old … RETURNING …)
     SELECT the counts UNION ALL the (unit, period) pairs UNION ALL the (indicator, unit) pairs …
 
+A file for a month nobody has written yet (no staged (indicator, period) holds a stored value, one
+index probe per pair says so) takes a leaner form of the statement: a plain INSERT and a change row per
+value, with nothing to look up (`_fresh_statement`).
+
 Every sub-statement sees the same snapshot, taken after the period locks were granted, so `old` holds
 exactly what the upsert replaces and each change row's "before" is the previous row's "after".
 Unchanged values are not touched (re-importing the same file writes nothing). The statement answers
@@ -117,7 +121,7 @@ class ChunkReader:
         return self.read(size)
 
 
-def _statement(*, deletes: bool, want_keys: bool) -> str:
+def _statement(*, deletes: bool, want_keys: bool, fresh: bool = False) -> str:
     dv = DataValue._meta.db_table
     vc = ValueChange._meta.db_table
     vs = ValueStatus._meta.db_table
@@ -155,6 +159,8 @@ def _statement(*, deletes: bool, want_keys: bool) -> str:
     # The per-pair rows only when some staged value did not change (or the keys are wanted): when every
     # one changed, which is what a new month's file does, the pairs are the staged ones (`write`).
     detail = "" if want_keys else "WHERE (SELECT count(*) FROM logged) <> %(staged)s"
+    if fresh:  # no stored value in any staged (indicator, period): see `_fresh`
+        return _fresh_statement(dv, vc, keys, detail)
     return f"""
         WITH known AS (
           -- (indicator, period) pairs that hold values, found through the (period, indicator) index:
@@ -214,6 +220,55 @@ def _statement(*, deletes: bool, want_keys: bool) -> str:
     """
 
 
+def _fresh_statement(dv: str, vc: str, keys: str, detail: str) -> str:
+    """The statement for values of (indicator, period) pairs that hold none yet: a new month's file.
+    Every row is created, so nothing is looked up: a plain INSERT (no ON CONFLICT: its per-row probe of
+    the unique index and speculative insertion cost ~0.15 s of 60,000 rows) and a change row per value
+    with nothing before. The unique constraint still stands: a row that did exist would fail the write,
+    never be overwritten silently."""
+    return f"""
+        WITH up AS (
+          INSERT INTO {dv} (indicator_id, unit_id, period, value, numerator, denominator, tiers, raw, source,
+                            batch_id, updated_by_id, note, flags, created_at, updated_at)
+          SELECT s.indicator_id, s.unit_id, s.period, s.value, s.numerator, s.denominator, s.tiers, s.raw,
+                 %(source)s, %(batch)s, %(user)s, s.note, s.flags, %(at)s::timestamptz, %(at)s::timestamptz
+          FROM value_stage s
+          RETURNING indicator_id, unit_id, period, value, numerator, denominator, tiers, note
+        ),
+        logged AS (
+          INSERT INTO {vc} (batch_id, indicator_id, unit_id, period, action, value_before, value_after,
+                            numerator_before, numerator_after, denominator_before, denominator_after,
+                            tiers_before, tiers_after, note_before, note_after, user_id, source, created_at)
+          SELECT %(batch)s::bigint, u.indicator_id, u.unit_id, u.period, 'created', NULL, u.value,
+                 NULL, u.numerator, NULL, u.denominator, NULL, u.tiers, NULL, NULLIF(u.note, ''),
+                 %(user)s::integer, %(source)s, %(at)s::timestamptz
+          FROM up u
+          RETURNING indicator_id, unit_id, period, action
+        )
+        SELECT -1, NULL::bigint, NULL::bigint, NULL::varchar, NULL::varchar,
+               count(*) FILTER (WHERE action = 'created'), count(*) FILTER (WHERE action = 'updated'),
+               count(*) FILTER (WHERE action = 'deleted')
+        FROM logged
+        UNION ALL
+        SELECT 4, NULL, unit_id, period, NULL, 0, 0, 0 FROM logged GROUP BY unit_id, period
+        UNION ALL
+        SELECT 1, indicator_id, unit_id, NULL, min(period), 0, 0, 0
+        FROM logged {detail} GROUP BY indicator_id, unit_id{keys}
+    """
+
+
+def _fresh(cursor) -> bool:
+    """No staged (indicator, period) pair holds a stored value: one probe of the (period, indicator)
+    index per pair. The door holds the periods' locks, so no other write adds one before the statement."""
+    dv = DataValue._meta.db_table
+    cursor.execute(
+        f"""SELECT 1 FROM (SELECT DISTINCT indicator_id, period FROM value_stage) k
+            WHERE EXISTS (SELECT 1 FROM {dv} x WHERE x.period = k.period AND x.indicator_id = k.indicator_id)
+            LIMIT 1"""
+    )
+    return cursor.fetchone() is None
+
+
 def write(items, plan, *, user_id, source: str, batch, want_keys: bool, at=None) -> Written:
     written = Written()
     deletes = any(getattr(v, "absent", False) for v in items)
@@ -234,8 +289,9 @@ def write(items, plan, *, user_id, source: str, batch, want_keys: bool, at=None)
         # The statement's closing aggregate (one group per changed (indicator, unit)) spills to disk in
         # nine batches at the default 4 MB for 60,000 values; this transaction may use more.
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        fresh = not deletes and _fresh(cursor)
         cursor.execute(
-            _statement(deletes=deletes, want_keys=want_keys),
+            _statement(deletes=deletes, want_keys=want_keys, fresh=fresh),
             {
                 "user": user_id,
                 "batch": batch,

@@ -275,3 +275,31 @@ def test_both_backends_tell_the_engine_the_same_pairs_for_a_large_write(postgres
     assert set(bulk_one[0].values()) == {"2010-01"}
     changed = sum(1 for k, v in enumerate(first) if k % 97 and k % 7 == 0 and v.period >= "2014-05")
     assert bulk_two[2] == (0, changed, len(range(0, 1440, 97)))
+
+
+def test_a_month_nobody_wrote_is_inserted_and_a_later_write_upserts(postgres, staff):
+    # The bulk backend inserts without ON CONFLICT when no staged (indicator, period) holds a value;
+    # the values and change rows are the row backend's all the same (previous test). A month with one
+    # stored value among 1,200 staged ones takes the upsert.
+    from django.test.utils import CaptureQueriesContext
+
+    units = list(Unit.objects.filter(level="district").order_by("code").values_list("code", flat=True)[:10])
+    months = [f"{y}-{m:02d}" for y in range(2010, 2020) for m in range(1, 13)]
+    items = [
+        ValueInput("DVC-SVC-RATE", u, p, D(k % 100), note="x")
+        for k, (u, p) in enumerate((u, p) for u in units for p in months)
+    ]
+
+    def statement(batch):
+        with CaptureQueriesContext(connection) as queries:
+            record_values(batch, user=staff, source="import")
+        (sql,) = [q["sql"] for q in queries if "INSERT INTO indicators_valuechange" in q["sql"]]
+        return sql
+
+    assert "ON CONFLICT" not in statement(items)
+    assert ValueChange.objects.filter(action="created", value_before=None, note_after="x").count() == 1200
+    record_values([ValueInput("DVC-FILE-RATE", units[0], "2015-03", D(5))], user=staff, source="form")
+    again = [ValueInput("DVC-FILE-RATE", v.unit, v.period, v.value) for v in items]
+    assert "ON CONFLICT" in statement(again)
+    assert DataValue.objects.filter(indicator__code="DVC-FILE-RATE").count() == 1200
+    assert chain_breaks() == []
