@@ -79,18 +79,18 @@ def write_statuses(cursor, scope: Scope | None, nested: bool = False) -> int:
 
 def _has_statuses(cursor, scope: Scope) -> bool:
     """Whether a value the scoped pass writes may have a status row already. Every such value has a
-    period from `scope.floor` on, so its id is at least the smallest id of those periods' values; when no
-    status row refers to an id that large, none exists and the pass inserts, which is cheaper than an
-    upsert that finds no conflict (one new month of 60,000 values: 0.2 s less). Otherwise it upserts (a
-    correction, a re-import, or an id order this cannot tell apart: only the speed differs). It reads
-    the period index for those periods' values (`id + 0`: not the primary key in id order, which would
-    walk the whole history to the newest ids) and probes the status table's key once."""
+    period from `scope.floor` on, so its id is at least the smallest id of those periods' values; when
+    the largest id with a status row is smaller, none exists and the pass inserts, which is cheaper than
+    an upsert that finds no conflict (one new month of 60,000 values: 0.2 s less). Otherwise it upserts
+    (a correction, a re-import, or an id order this cannot tell apart: only the speed differs). Two
+    index reads, whatever the history: the status table's key at its end, and the period index for
+    those periods' values (`id + 0`: not the primary key in id order, which would walk the whole
+    history to reach the newest ids)."""
     cursor.execute(
-        f"""SELECT 1 FROM {VS} WHERE data_value_id >= (
-                SELECT MIN(dv.id + 0) FROM {DV} dv WHERE dv.period >= {period_literal(scope.floor)})
-            LIMIT 1"""
+        f"""SELECT (SELECT MAX(data_value_id) FROM {VS})
+                   >= (SELECT MIN(dv.id + 0) FROM {DV} dv WHERE dv.period >= {period_literal(scope.floor)})"""
     )
-    return cursor.fetchone() is not None
+    return bool(cursor.fetchone()[0])
 
 
 def apply_tiers(cursor, scope: Scope | None) -> None:
