@@ -75,3 +75,38 @@ def test_the_label_rows_fit_a_desktop_too(chromium, live_server, staff):
         assert desk.console_errors == []
     finally:
         context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [375, 1366])
+def test_a_reporter_answers_its_own_files_question(chromium, live_server, reporter, width):
+    """Screenshots: test-artifacts/import-mapping-reporter-375.png and -1366.png — an agency's own row
+    with a header in words the layout does not know, as the reporter of that unit sees it."""
+    from .test_mapping_page_senders import own_row_file
+
+    batch = create_preview(
+        SimpleUploadedFile("dongxoai.xlsx", own_row_file("Thành phố Đồng Xoài")),
+        period="2023-08",
+        user=reporter,
+    )
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
+    try:
+        view = BrowserPage(context.new_page(), live_server.url)
+        view.login("reporter", "pw-reporter")
+        view.goto(f"/nhap-lieu/lo/{batch.pk}/")
+        page = view.page
+        # F holds the renamed group's value; G and H compare it with the report and the national target
+        assert page.locator("#mapping .mapping-unmapped").count() == 3
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # the raw texts wrap (618 px before)
+        page.select_option('select[name="map:DVCTT|F"]', "DVC-FILE-RATE")
+        page.click("#preview-form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#mapping .mapping-unmapped").count() == 2
+        assert page.locator("#mapping .badge-given").count() == 1
+        assert "82,1%" in page.locator("body").inner_text()
+        assert page.get_by_role("button", name="Xác nhận nhập số liệu").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        view.screenshot(f"import-mapping-reporter-{width}")
+        assert view.console_errors == []
+    finally:
+        context.close()
