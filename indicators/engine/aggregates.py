@@ -50,6 +50,8 @@ def _aggregate_select(vendor: str, scope: Scope | None) -> str:
         else ""
     )
     printed_floor = f"WHERE pv.period >= {period_literal(scope.floor)}" if scope else ""
+    # the same bound on the coverage join: the rows of the changed periods, not every period's
+    completeness_floor = f" AND c.period >= {period_literal(scope.floor)}" if scope else ""
     expected_floor = f"WHERE c.period >= {period_literal(scope.floor)}" if scope else ""
     return f"""
 SELECT g.indicator_id, g.period, g.computed, p.value AS printed, g.unit_count, g.covered,
@@ -71,7 +73,7 @@ FROM (
     JOIN indicators_indicator i ON i.id = dv.indicator_id
     LEFT JOIN {levels} lv ON lv.indicator_id = dv.indicator_id AND lv.level = u.level
     LEFT JOIN indicators_completeness c
-        ON c.period = dv.period AND c."group" = i."group" AND c.unit_id = dv.unit_id
+        ON c.period = dv.period AND c."group" = i."group" AND c.unit_id = dv.unit_id{completeness_floor}
     WHERE u.level <> 'province' AND dv.value IS NOT NULL AND i.aggregation <> '{Aggregation.NONE}'
       AND NOT EXISTS ({PENDING.format(v="dv")})
     GROUP BY dv.indicator_id, dv.period, i.aggregation

@@ -183,6 +183,12 @@ def status_select_sql(vendor: str, scoped: bool, window_floor: str = "") -> str:
         blanks = f"FROM {DV} dv WHERE dv.value IS NULL"
         stats, med, mad = "st", "st.med", "st.mad"
     windowed = _windowed_sql(source, scoped, v["materialized"])
+    # Scoped: only the targets of the years the rows are in (a redundant bound on the join). Without it
+    # the hash join reads every year's targets: 360,000 rows and 0.22 s after 100 months, against
+    # 120,000 and 0.05 s after 25, a cost that grows with the history instead of the change.
+    first_year = int(window_floor[:4]) if scoped else 0
+    target_years = f"\n       AND tu.year >= {first_year}" if scoped else ""
+    level_target_years = f"\n       AND tl.year >= {first_year}" if scoped else ""
     # ROUND(x, 2) of a numeric is half away from zero on PostgreSQL, as ROUND_HALF_UP in status.py.
     delta = "(j.value - j.prev_value)"
     pp_text = (
@@ -223,11 +229,11 @@ j AS (
     LEFT JOIN indicators_target tu
         ON tu.indicator_id = w.indicator_id AND tu.unit_id = w.unit_id
        AND tu.year = CAST(substr(w.period, 1, 4) AS INTEGER)
-       AND (tu.effective_from = '' OR tu.effective_from <= w.period)
+       AND (tu.effective_from = '' OR tu.effective_from <= w.period){target_years}
     LEFT JOIN indicators_target tl
         ON tl.indicator_id = w.indicator_id AND tl.unit_id IS NULL AND tl.level = u.level
        AND tl.year = CAST(substr(w.period, 1, 4) AS INTEGER)
-       AND (tl.effective_from = '' OR tl.effective_from <= w.period)
+       AND (tl.effective_from = '' OR tl.effective_from <= w.period){level_target_years}
     LEFT JOIN {stats} st ON st.indicator_id = w.indicator_id AND st.unit_id = w.unit_id
 )
 SELECT j.id, j.t_id, j.t_val,
