@@ -35,7 +35,7 @@ from ..choices import Status
 from ..models import DataValue, Indicator, ValueStatus
 from .aggregates import write_aggregates
 from .completeness import write_completeness
-from .scope import create_scope, hash_joins, normalise_pairs
+from .scope import create_scope, incremental_plan, normalise_pairs
 from .sql import SCOPE
 from .statuses import (
     apply_tiers,
@@ -142,7 +142,7 @@ def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) ->
                 cursor, {(p, g) for p in periods for g, start in group_from.items() if p >= start}
             )
         exact = len(pairs) <= EXACT_STATS_PAIRS
-        with hash_joins(cursor, len(pairs) >= HASH_JOIN_PAIRS):
+        with incremental_plan(cursor, large=len(pairs) >= HASH_JOIN_PAIRS):
             scope = create_scope(cursor, pairs)
             if exact:
                 refresh_scope_stats(cursor)

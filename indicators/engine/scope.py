@@ -53,31 +53,30 @@ class Scope:
 
 
 @contextlib.contextmanager
-def hash_joins(cursor, enabled: bool):
-    """For a large scope (``enabled``, see `HASH_JOIN_PAIRS`): hash joins (no nested loops, and no
-    merge joins, which the planner's low estimate of the windowed rows made it pick for the targets:
-    a 24-million-row join filter after 100 months), and enough memory for the
-    window's sort of the touched rows (100,000 rows spilled 5 MB to disk with the default 4 MB).
-    Restored afterwards, also inside a caller's transaction."""
-    if connection.vendor != "postgresql" or not enabled:
+def incremental_plan(cursor, large: bool):
+    """Planner settings for an incremental recompute, restored afterwards (also inside a caller's
+    transaction). Always: no JIT compilation. The statements read a bounded set of rows, but their cost
+    estimate grows with the stored history and passes `jit_above_cost`: after 100 months the roll-up and
+    the status statement spent 100 and 66 ms compiling, more than the roll-up's own work. For a large
+    scope (``large``, see `HASH_JOIN_PAIRS`) also hash joins (no nested loops, and no merge joins, which
+    the planner's low estimate of the windowed rows made it pick for the targets: a 24-million-row join
+    filter after 100 months), and enough memory for the window's sort of the touched rows (100,000 rows
+    spilled 5 MB to disk with the default 4 MB)."""
+    if connection.vendor != "postgresql":
         yield
         return
-    cursor.execute(
-        "SELECT current_setting('enable_nestloop'), current_setting('enable_mergejoin'), current_setting('work_mem')"
-    )
-    nestloop, mergejoin, work_mem = cursor.fetchone()
-    cursor.execute(
-        "SELECT set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true), "
-        "set_config('work_mem', '64MB', true)"
-    )
+    settings = {"jit": "off"}
+    if large:
+        settings |= {"enable_nestloop": "off", "enable_mergejoin": "off", "work_mem": "64MB"}
+    names = list(settings)
+    cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
+    before = cursor.fetchone()
+    assign = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names)
+    cursor.execute(assign, [x for name in names for x in (name, settings[name])])
     try:
         yield
     finally:
-        cursor.execute(
-            "SELECT set_config('enable_nestloop', %s, true), set_config('enable_mergejoin', %s, true), "
-            "set_config('work_mem', %s, true)",
-            [nestloop, mergejoin, work_mem],
-        )
+        cursor.execute(assign, [x for name, value in zip(names, before, strict=True) for x in (name, value)])
 
 
 def create_scope(cursor, pairs: dict[tuple[int, int], str]) -> Scope:

@@ -256,3 +256,37 @@ def test_a_new_month_alone_is_inserted_and_equals_a_full_recompute(history):
     engine.recompute_all()
 
     assert incremental == (status_rows(), aggregate_rows(), completeness_rows())
+
+
+def test_an_incremental_recompute_plans_without_jit_and_restores_the_settings(
+    postgres, staff, django_capture_on_commit_callbacks, history, monkeypatch
+):
+    """The incremental pass turns JIT compilation off (its cost estimate grows with the history:
+    100 ms of compiling for a 60,000-value month after 100 months) and, for a large scope, nested
+    loops and merge joins; inside a caller's transaction the caller's settings come back afterwards."""
+    from django.db import connection
+
+    monkeypatch.setattr(engine, "HASH_JOIN_PAIRS", 0)
+    seen = []
+
+    def observe(execute, sql, params, many, context):
+        if "tmp_status_scope" in sql and "INSERT INTO indicators_valuestatus" in sql:
+            raw = context["cursor"].cursor if hasattr(context["cursor"], "cursor") else context["cursor"]
+            raw.execute(
+                "SELECT current_setting('jit'), current_setting('enable_nestloop'), "
+                "current_setting('enable_mergejoin'), current_setting('work_mem')"
+            )
+            seen.append(raw.fetchone())
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as c:
+        c.execute("SET jit = on")
+        with connection.execute_wrapper(observe):
+            write(staff, django_capture_on_commit_callbacks, history)
+        c.execute(
+            "SELECT current_setting('jit'), current_setting('enable_nestloop'), "
+            "current_setting('enable_mergejoin'), current_setting('work_mem')"
+        )
+        after = c.fetchone()
+    assert seen and set(seen) == {("off", "off", "off", "64MB")}
+    assert after == ("on", "on", "on", "4MB")
