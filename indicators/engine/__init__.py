@@ -135,9 +135,14 @@ def recompute_pairs(pairs, *, completeness: bool = True, counts: bool = True) ->
                 .order_by()
             )
             group_from: dict[str, str] = {}
-            for (i, _u), start in pairs.items():
-                if g := groups.get(i):
-                    group_from[g] = min(group_from.get(g, start), start)
+            starts = set(pairs.values())
+            if len(starts) == 1:  # one month's write: every touched group from that month
+                (start,) = starts
+                group_from = dict.fromkeys(filter(None, groups.values()), start)
+            else:
+                for (i, _u), start in pairs.items():
+                    if g := groups.get(i):
+                        group_from[g] = min(group_from.get(g, start), start)
             result.completeness = write_completeness(
                 cursor, {(p, g) for p in periods for g, start in group_from.items() if p >= start}
             )
