@@ -19,8 +19,8 @@ the same 2,000,000 values.
 
 B4b scaling (--scaling): the same new month of 60,000 values after 1,000,000 stored values (25 months)
     and after 4,000,000 (100 months); the goal is B4b(4M) <= 1.25 x B4b(1M) (it must follow the change,
-    not the history). The data set is rebuilt for each size (one database), so the two sizes run one
-    after the other; product and reference alternate within each.
+    not the history). Each size has its own database (`<name>_25m`, `<name>_100m`, generated once and
+    kept), so the sizes alternate run by run as product and reference do.
 
 Usage: python benchmarks/b4_status.py [--runs 5] [--months 50] [--units 400] [--scaling]
        (BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432/cds_bench_b4; the database is
@@ -47,10 +47,9 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cds_portal.settings")
 
 
-def ensure_database():
+def ensure_database(name: str = DB_URL.rsplit("/", 1)[1]):
     import psycopg2
 
-    name = DB_URL.rsplit("/", 1)[1]
     conn = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
     conn.autocommit = True
     with conn.cursor() as c:
@@ -285,27 +284,34 @@ def drop_month(month):
     sql(f"DELETE FROM indicators_datavalue WHERE period = '{month}'")
 
 
-def b4b(months: int, runs: int):
-    """One new month for 600 units (60,000 values) arrives after ``months`` months: the task on the
-    touched triples against the reference limited to the touched partitions, alternating."""
+def new_month(months: int):
+    """One new month for 600 units (60,000 values) after ``months`` months, as an import leaves it:
+    values written, no status rows yet. Returns (month, previous month, touched triples)."""
     month = f"{2020 + months // 12}-{months % 12 + 1:02d}"
     previous = f"{2020 + (months - 1) // 12}-{(months - 1) % 12 + 1:02d}"
     drop_month(month)
     sql("SELECT setseed(0.43)")
-    new = sql(f"""INSERT INTO indicators_datavalue (indicator_id, unit_id, period, value, raw, source, note, flags,
-                                                    created_at, updated_at)
-                  SELECT i.id, u.id, '{month}',
-                         CASE WHEN i.measure = 'percent' THEN round((random() * 100)::numeric, 2)
-                              ELSE round((random() * 1000)::numeric) END,
-                         '', 'import', '', '[]'::jsonb, now(), now()
-                  FROM (SELECT id, measure FROM indicators_indicator WHERE code LIKE 'B4-IND%') i,
-                       (SELECT id FROM units_unit WHERE code LIKE 'B4-U%') u""")
+    sql(f"""INSERT INTO indicators_datavalue (indicator_id, unit_id, period, value, raw, source, note, flags,
+                                              created_at, updated_at)
+            SELECT i.id, u.id, '{month}',
+                   CASE WHEN i.measure = 'percent' THEN round((random() * 100)::numeric, 2)
+                        ELSE round((random() * 1000)::numeric) END,
+                   '', 'import', '', '[]'::jsonb, now(), now()
+            FROM (SELECT id, measure FROM indicators_indicator WHERE code LIKE 'B4-IND%') i,
+                 (SELECT id FROM units_unit WHERE code LIKE 'B4-U%') u""")
     sql("ANALYZE indicators_datavalue")
     pairs = [
         [i, u, month]
         for i, u in sql(f"SELECT indicator_id, unit_id FROM indicators_datavalue WHERE period = '{month}'")
     ]
-    print(f"B4b incremental after one new month {month} ({new:,} values)", flush=True)
+    return month, previous, pairs
+
+
+def b4b(months: int, runs: int):
+    """The task on the touched triples of a new month against the reference limited to the touched
+    partitions, alternating."""
+    month, previous, pairs = new_month(months)
+    print(f"B4b incremental after one new month {month} ({len(pairs):,} values)", flush=True)
     tp, tr = alternate(
         lambda: recompute_status.apply(args=[pairs]),
         lambda: reference_month(month, previous),
@@ -314,30 +320,101 @@ def b4b(months: int, runs: int):
         before=lambda: drop_month_statuses(month),
     )
     drop_month(month)
-    return tp, tr, new
+    return tp, tr, len(pairs)
+
+
+_migrated: set[str] = set()
+
+
+def use_database(name: str):
+    """Point this process's connection at database ``name``, created and migrated on first use."""
+    if connection.settings_dict["NAME"] != name:
+        connection.close()
+        ensure_database(name)
+        connection.settings_dict["NAME"] = name
+    if name not in _migrated:
+        call_command("migrate", verbosity=0)
+        _migrated.add(name)
 
 
 def scaling(units: int, runs: int, sizes=(25, 100)):
     """B4b must follow the change, not the history: the same 60,000-value month after 1,000,000 stored
-    values (25 months) and after 4,000,000 (100 months). The data set is rebuilt for each size, then
-    one full recompute (untimed) leaves the series statistics the bulk path reads."""
-    results = []
+    values (25 months) and after 4,000,000 (100 months). Each size lives in its own database
+    (`<name>_25m`, `<name>_100m`, kept between invocations), so the two sizes alternate run by run as
+    product and reference do: a machine that slows down for a minute slows both sizes alike. Who goes
+    first (product or reference) alternates too, so neither always meets the buffers the other size
+    left. One full recompute (untimed) after generating leaves the series statistics the bulk path
+    reads."""
+    base = connection.settings_dict["NAME"]
+    state = []
     for months in sizes:
+        db = f"{base}_{months}m"
+        use_database(db)
         n = generate(months, units)
-        print(f"{n:,} values; full recompute (untimed) …", flush=True)
-        t = time.perf_counter()
-        recompute_status.apply()
-        print(f"  full recompute {time.perf_counter() - t:.1f} s; load {os.getloadavg()}", flush=True)
-        results.append((months, n, *b4b(months, runs)))
+        if sql(f"SELECT count(*) FROM {VS}")[0][0] != n:
+            print(f"{n:,} values in {db}; full recompute (untimed) …", flush=True)
+            t = time.perf_counter()
+            recompute_status.apply()
+            print(f"  full recompute {time.perf_counter() - t:.1f} s; load {os.getloadavg()}", flush=True)
+        month, previous, pairs = new_month(months)
+        print(f"{db}: {n:,} stored values, new month {month} ({len(pairs):,} values)", flush=True)
+        state.append(
+            {
+                "months": months,
+                "db": db,
+                "n": n,
+                "month": month,
+                "previous": previous,
+                "pairs": pairs,
+                "tp": [],
+                "tr": [],
+            }
+        )
+    print(f"load average before the runs: {os.getloadavg()}", flush=True)
+    for k in range(runs):
+        for st in state if k % 2 == 0 else reversed(state):
+            use_database(st["db"])
+            sides = [
+                ("tp", lambda st=st: recompute_status.apply(args=[st["pairs"]])),
+                ("tr", lambda st=st: reference_month(st["month"], st["previous"])),
+            ]
+            for j, (side, fn) in enumerate(sides if k % 2 == 0 else reversed(sides)):
+                drop_month_statuses(st["month"])
+                st[side].append(timed(fn))
+                if k == 0 and j == 0:
+                    snapshot("bench_b4_first")
+                elif k == 0:
+                    diff = differences("bench_b4_first")
+                    print(
+                        f"  B4b {st['months']} months: rows differing between product and reference: {diff}"
+                    )
+                    if diff:
+                        raise SystemExit(f"B4b: product and reference disagree on {diff} rows")
+            print(
+                f"  run {k + 1}, {st['months']} months: product {st['tp'][-1]:.3f} s, "
+                f"reference {st['tr'][-1]:.3f} s",
+                flush=True,
+            )
+    for st in state:
+        use_database(st["db"])
+        sql("DROP TABLE IF EXISTS bench_b4_first")
+        drop_month(st["month"])
     print()
     print(
         "| Benchmark | stored values | product min / median / max (s) | reference min / median / max (s) | ratio |"
     )
     print("|---|---|---|---|---|")
-    for months, n, tp, tr, new in results:
-        print(row(f"B4b after {months} months ({new:,} new values)", tp, tr, n))
-    small, large = (statistics.median(r[2]) for r in results)
-    ref_small, ref_large = (statistics.median(r[3]) for r in results)
+    for st in state:
+        print(
+            row(
+                f"B4b after {st['months']} months ({len(st['pairs']):,} new values)",
+                st["tp"],
+                st["tr"],
+                st["n"],
+            )
+        )
+    small, large = (statistics.median(st["tp"]) for st in state)
+    ref_small, ref_large = (statistics.median(st["tr"]) for st in state)
     print(f"\nB4b product {sizes[1]} / {sizes[0]} months (medians): {large / small:.2f}x (goal <= 1.25x)")
     print(f"B4b reference {sizes[1]} / {sizes[0]} months (medians): {ref_large / ref_small:.2f}x")
     print(f"load average after the runs: {os.getloadavg()}")
